@@ -1,0 +1,64 @@
+using System.Net;
+using MediatR;
+
+namespace RetirementBridge.Deleters.Mailchimp;
+
+/// <summary>
+/// Erases a learner from Mailchimp: <c>POST /3.0/lists/{list}/members/{hash}/actions/delete-permanent</c> in every
+/// audience (see <see cref="MailchimpOptions.Audiences"/>), one audience after another so that one delivery holds
+/// one connection and <see cref="DeleterOptions.MaxConcurrency"/> bounds the account's concurrent connections.
+/// </summary>
+internal sealed class MailchimpDeleter(IMailchimpApi api, MailchimpOptions options) : INotificationHandler<UserRetired>
+{
+    public async Task Handle(UserRetired notification, CancellationToken cancellationToken)
+    {
+        var email = notification.Learner.Email;
+        if (string.IsNullOrWhiteSpace(email))
+        {
+            // The hash of "" exists nowhere, so every audience would answer 404 and the learner would count as Gone.
+            notification.Report(DeletionOutcome.Permanent("the learner has no email address"));
+            return;
+        }
+
+        var hash = SubscriberHash.Of(email);
+        var secrets = new LearnerSecrets(email, notification.Learner.Username, hash);
+        var directory = new AudienceDirectory(api, options);
+
+        var (audiences, failure) = await directory.GetAsync(cancellationToken).ConfigureAwait(false);
+        if (failure is not null)
+        {
+            notification.Report(failure);
+            return;
+        }
+
+        var results = new List<DeletionOutcome>(audiences.Count);
+        foreach (var audience in audiences)
+        {
+            var outcome = await DeleteFromAsync(audience, hash, directory.AreConfigured, secrets, cancellationToken).ConfigureAwait(false);
+            results.Add(outcome);
+            // A transient answer (often 429) would likely repeat in the remaining audiences, and the whole attempt is
+            // retried anyway. After a permanent answer it carries on: erasing wherever it can is still worth doing.
+            if (outcome.Kind == DeletionOutcomeKind.Transient)
+                break;
+        }
+        notification.Report(AudienceTally.Combine(results, audiences.Count));
+    }
+
+    private async Task<DeletionOutcome> DeleteFromAsync(
+        string audience, string hash, bool audienceIsConfigured, LearnerSecrets secrets, CancellationToken cancellationToken)
+    {
+        var context = $"audience {audience}";
+        using var response = await api.DeletePermanentAsync(audience, hash, cancellationToken).ConfigureAwait(false);
+        var outcome = MailchimpAnswer.Classify(response, context, secrets);
+        if (outcome.Kind != DeletionOutcomeKind.Gone || !audienceIsConfigured)
+            return outcome;
+
+        // Mailchimp answers the same 404 for "no such member" and "no such audience". A mistyped audience id would
+        // otherwise report every learner as Gone forever: a silent failed erasure.
+        using var check = await api.GetAudienceAsync(audience, cancellationToken).ConfigureAwait(false);
+        if (check.StatusCode == HttpStatusCode.NotFound && !check.HasRequestError(out _))
+            return DeletionOutcome.Permanent($"{context} does not exist (check Deleters:Mailchimp:Audiences)");
+        var exists = MailchimpAnswer.Classify(check, context, secrets);
+        return exists.Kind == DeletionOutcomeKind.Deleted ? outcome : exists;
+    }
+}

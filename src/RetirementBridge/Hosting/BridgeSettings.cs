@@ -1,0 +1,64 @@
+using RetirementBridge.Admin;
+using RetirementBridge.Dispatch;
+using RetirementBridge.StandardWebhooks;
+using RetirementBridge.Storage;
+using RetirementBridge.Webhooks;
+
+namespace RetirementBridge.Hosting;
+
+/// <summary>The bridge's own configuration sections, bound and checked once at start-up.</summary>
+internal sealed record BridgeSettings(
+    WebhookOptions Webhook,
+    IReadOnlyList<WebhookSecret> Secrets,
+    AdminOptions Admin,
+    DispatchOptions Dispatch,
+    SqliteStoreOptions Sqlite)
+{
+    public static BridgeSettings Load(IConfiguration configuration)
+    {
+        var webhook = Bind<WebhookOptions>(configuration, "Webhook");
+        var admin = Bind<AdminOptions>(configuration, "Admin");
+        var dispatch = Bind<DispatchOptions>(configuration, "Dispatch");
+        var sqlite = Bind<SqliteStoreOptions>(configuration, "Store:Sqlite");
+
+        var secrets = new List<WebhookSecret>();
+        for (var i = 0; i < webhook.Secrets.Length; i++)
+        {
+            if (!WebhookSecret.TryParse(webhook.Secrets[i], out var secret, out var problem))
+                throw new BridgeConfigurationException($"Webhook:Secrets:{i} {problem}");
+            secrets.Add(secret!);
+        }
+        if (webhook.TimestampTolerance <= TimeSpan.Zero || webhook.TimestampTolerance > TimeSpan.FromHours(1))
+            throw new BridgeConfigurationException("Webhook:TimestampTolerance must be between 00:00:01 and 01:00:00");
+
+        for (var i = 0; i < admin.Tokens.Length; i++)
+        {
+            if (admin.Tokens[i] is not { Length: >= AdminOptions.MinimumTokenLength } token || token.Any(char.IsWhiteSpace))
+                throw new BridgeConfigurationException($"Admin:Tokens:{i} must be at least {AdminOptions.MinimumTokenLength} characters without spaces");
+        }
+
+        if (dispatch.Validate().FirstOrDefault() is { } dispatchProblem)
+            throw new BridgeConfigurationException(dispatchProblem);
+        if (string.IsNullOrWhiteSpace(sqlite.Path))
+            throw new BridgeConfigurationException("Store:Sqlite:Path must name a file");
+        if (sqlite.BusyTimeoutSeconds is < 1 or > 300)
+            throw new BridgeConfigurationException("Store:Sqlite:BusyTimeoutSeconds must be between 1 and 300");
+
+        return new BridgeSettings(webhook, secrets, admin, dispatch, sqlite);
+    }
+
+    private static T Bind<T>(IConfiguration configuration, string section) where T : new()
+    {
+        var options = new T();
+        try
+        {
+            configuration.GetSection(section).Bind(options);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The binder names the key and the value it could not convert; no configuration value is a learner's.
+            throw new BridgeConfigurationException($"{section}: {ex.Message.ReplaceLineEndings(" ")}");
+        }
+        return options;
+    }
+}

@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using RetirementBridge.StandardWebhooks;
+using RetirementBridge.Storage;
+
+namespace RetirementBridge.Hosting;
+
+/// <summary>Ready means: the store answers and a webhook secret is configured, so a notification would be accepted.</summary>
+internal sealed class ReadinessCheck(IRetirementStore store, WebhookVerifier verifier) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (!verifier.HasSecrets)
+            return HealthCheckResult.Unhealthy("no Webhook:Secrets configured");
+        try
+        {
+            return await store.PingAsync(cancellationToken) ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("store did not answer");
+        }
+        catch (StoreUnavailableException ex)
+        {
+            return HealthCheckResult.Unhealthy($"store unavailable: {ex.Message}");
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using RetirementBridge.Deleters;
+using RetirementBridge.Hosting;
+using RetirementBridge.Storage;
+
+if (args is ["healthcheck", ..])
+    return await HealthProbe.RunAsync(args);
+
+WebApplication app;
+try
+{
+    app = BridgeHost.Build(BridgeHost.CreateBuilder(args));
+}
+catch (Exception ex) when (ex is BridgeConfigurationException or DeleterConfigurationException)
+{
+    // One line an operator can act on; exit code 78 is EX_CONFIG from sysexits.h.
+    await Console.Error.WriteLineAsync($"RetirementBridge: configuration error: {ex.Message}");
+    return 78;
+}
+
+try
+{
+    await app.RunAsync();
+    return 0;
+}
+catch (StoreUnavailableException ex)
+{
+    await Console.Error.WriteLineAsync($"RetirementBridge: cannot open the store: {ex.Message}");
+    return 74; // EX_IOERR
+}
+
+/// <summary>Visible to the tests, which start the same host in-process.</summary>
+public partial class Program;

@@ -1,0 +1,117 @@
+using Microsoft.Data.Sqlite;
+using RetirementBridge.Deleters;
+
+namespace RetirementBridge.Storage;
+
+// The dispatcher's side: leasing due work, recording attempts, and erasing the learner's identity from this
+// store once every deleter has succeeded (the bridge must not become the last place that remembers them).
+public sealed partial class SqliteRetirementStore
+{
+    private const string DueCondition =
+        """
+        ((d.status IN ('pending', 'failed_will_retry') AND d.next_attempt_at <= $now)
+          OR (d.status = 'in_progress' AND d.lease_expires_at <= $now))
+        """;
+
+    public Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string deleter, int max, string owner, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken) =>
+        WriteAsync<IReadOnlyList<ClaimedDelivery>>(async (connection, transaction) =>
+        {
+            var claimed = new List<ClaimedDelivery>();
+            await using (var query = Command(connection, transaction,
+                $"""
+                SELECT d.id, d.retirement_id, d.attempts, d.deadline_at, d.provider_reference,
+                       r.lms_user_id, r.username, r.email, r.retired_username, r.retired_email, r.site
+                FROM deliveries d JOIN retirements r ON r.id = d.retirement_id
+                WHERE d.deleter = $deleter AND {DueCondition}
+                ORDER BY d.next_attempt_at, d.id
+                LIMIT $max;
+                """,
+                ("$deleter", deleter), ("$now", Ms(now)), ("$max", max)))
+            await using (var reader = await query.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var learner = new RetiredLearner(
+                        reader.GetInt64(5), reader.GetString(6), reader.GetString(7),
+                        reader.IsDBNull(8) ? null : reader.GetString(8), reader.IsDBNull(9) ? null : reader.GetString(9),
+                        reader.GetString(10));
+                    claimed.Add(new ClaimedDelivery(
+                        reader.GetString(0), reader.GetString(1), deleter, reader.GetInt32(2), Time(reader.GetInt64(3)),
+                        reader.IsDBNull(4) ? null : reader.GetString(4), learner));
+                }
+            }
+            foreach (var delivery in claimed)
+            {
+                await ExecuteAsync(connection, transaction,
+                    "UPDATE deliveries SET status = 'in_progress', lease_owner = $owner, lease_expires_at = $expires, updated_at = $now WHERE id = $id;",
+                    cancellationToken,
+                    ("$owner", owner), ("$expires", Ms(now + lease)), ("$now", Ms(now)), ("$id", delivery.DeliveryId));
+            }
+            return claimed;
+        }, cancellationToken);
+
+    public Task<bool> RecordAttemptAsync(AttemptRecord record, CancellationToken cancellationToken) =>
+        WriteAsync(async (connection, transaction) =>
+        {
+            var finished = record.Status is DeliveryStatus.Succeeded or DeliveryStatus.Dead;
+            var updated = await ExecuteAsync(connection, transaction,
+                """
+                UPDATE deliveries
+                SET status = $status, attempts = attempts + 1, next_attempt_at = $next, lease_owner = NULL, lease_expires_at = NULL,
+                    outcome = $outcome, last_error = $error, provider_reference = COALESCE($reference, provider_reference),
+                    updated_at = $now, completed_at = $completed
+                WHERE id = $id AND status = 'in_progress' AND lease_owner = $owner;
+                """,
+                cancellationToken,
+                ("$status", record.Status), ("$next", record.NextAttemptAt is { } n ? Ms(n) : null),
+                ("$outcome", record.Outcome), ("$error", record.LastError), ("$reference", record.ProviderReference),
+                ("$now", Ms(record.FinishedAt)), ("$completed", finished ? Ms(record.FinishedAt) : null),
+                ("$id", record.DeliveryId), ("$owner", record.Owner));
+            if (updated == 1 && record.Status == DeliveryStatus.Succeeded)
+                await EraseIfCompleteAsync(connection, transaction, record.DeliveryId, record.FinishedAt, cancellationToken);
+            return updated == 1;
+        }, cancellationToken);
+
+    /// <summary>Once every delivery of a retirement succeeded, the original email and username are no longer needed:
+    /// erase them, keeping only the pseudonymous record of what was done.</summary>
+    private static Task<int> EraseIfCompleteAsync(SqliteConnection connection, SqliteTransaction? transaction, string deliveryId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ExecuteAsync(connection, transaction,
+            """
+            UPDATE retirements SET username = NULL, email = NULL, completed_at = $now, pii_erased_at = $now
+            WHERE id = (SELECT retirement_id FROM deliveries WHERE id = $delivery_id)
+              AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.retirement_id = retirements.id AND d.status <> 'succeeded');
+            """,
+            cancellationToken, ("$now", Ms(now)), ("$delivery_id", deliveryId));
+
+    public Task<DateTimeOffset?> NextDueAsync(IReadOnlyCollection<string> deleters, CancellationToken cancellationToken) =>
+        ReadAsync(async connection =>
+        {
+            if (deleters.Count == 0)
+                return (DateTimeOffset?)null;
+            var names = deleters.Select((name, i) => ($"$d{i}", (object?)name)).ToArray();
+            var list = string.Join(", ", names.Select(n => n.Item1));
+            var value = await ScalarAsync(connection, null,
+                $"""
+                SELECT MIN(t) FROM (
+                  SELECT MIN(next_attempt_at) AS t FROM deliveries WHERE deleter IN ({list}) AND status IN ('pending', 'failed_will_retry')
+                  UNION ALL
+                  SELECT MIN(lease_expires_at) FROM deliveries WHERE deleter IN ({list}) AND status = 'in_progress');
+                """, cancellationToken, names);
+            return Time(value!);
+        }, cancellationToken);
+
+    public Task<IReadOnlyDictionary<string, int>> CountOrphanedDeliveriesAsync(IReadOnlyCollection<string> enabled, CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyDictionary<string, int>>(async connection =>
+        {
+            var counts = new Dictionary<string, int>();
+            await using var query = Command(connection, null,
+                "SELECT deleter, COUNT(*) FROM deliveries WHERE status IN ('pending', 'failed_will_retry', 'in_progress') GROUP BY deleter;");
+            await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                if (!enabled.Contains(reader.GetString(0)))
+                    counts[reader.GetString(0)] = reader.GetInt32(1);
+            }
+            return counts;
+        }, cancellationToken);
+}

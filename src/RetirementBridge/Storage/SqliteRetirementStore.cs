@@ -1,0 +1,86 @@
+using Microsoft.Data.Sqlite;
+using RetirementBridge.Deleters;
+
+namespace RetirementBridge.Storage;
+
+/// <summary>
+/// The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a commit that returned is on disk.
+/// One bridge process owns the file (a lock file enforces it), which is what makes recovering abandoned leases
+/// at start-up safe. Writes are serialised in-process rather than left to fight over SQLite's lock.
+/// </summary>
+public sealed partial class SqliteRetirementStore : IRetirementStore, IDisposable
+{
+    private readonly string _connectionString;
+    private readonly string _path;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private FileStream? _ownership;
+
+    public SqliteRetirementStore(string path, int busyTimeoutSeconds)
+    {
+        _path = System.IO.Path.GetFullPath(path);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = _path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = busyTimeoutSeconds,
+        }.ToString();
+    }
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(_path)!);
+        TakeOwnership();
+        await WriteAsync(async (connection, transaction) =>
+        {
+            await using (var wal = connection.CreateCommand())
+            {
+                wal.CommandText = "PRAGMA journal_mode=WAL;";
+                await wal.ExecuteNonQueryAsync(cancellationToken);
+            }
+            var version = Convert.ToInt32(await ScalarAsync(connection, transaction, "PRAGMA user_version;", cancellationToken));
+            for (var step = version; step < SqliteSchema.Migrations.Length; step++)
+                await ExecuteAsync(connection, transaction, SqliteSchema.Migrations[step], cancellationToken);
+            await ExecuteAsync(connection, transaction, $"PRAGMA user_version = {SqliteSchema.Migrations.Length};", cancellationToken);
+
+            // Only this process uses the file, so anything still "in progress" was interrupted by a crash or a
+            // stop: make it due again at once instead of waiting for its lease to lapse.
+            await ExecuteAsync(connection, transaction,
+                "UPDATE deliveries SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = $now WHERE status = 'in_progress';",
+                cancellationToken, ("$now", Now()));
+            return 0;
+        }, cancellationToken, beginTransaction: false);
+    }
+
+    /// <summary>Holds an exclusive lock on "{path}.lock" for the process lifetime, so that a second bridge
+    /// pointed at the same file fails at start instead of corrupting lease bookkeeping.</summary>
+    private void TakeOwnership()
+    {
+        try
+        {
+            _ownership = new FileStream(_path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            throw new StoreUnavailableException("Store:Sqlite:Path is in use by another RetirementBridge process (the SQLite store is single-process)");
+        }
+    }
+
+    public Task<bool> PingAsync(CancellationToken cancellationToken) =>
+        ReadAsync(async connection => await ScalarAsync(connection, null, "SELECT 1;", cancellationToken) is not null, cancellationToken);
+
+    public void Dispose()
+    {
+        _ownership?.Dispose();
+        _writeLock.Dispose();
+    }
+
+    private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    internal static long Ms(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
+
+    internal static DateTimeOffset Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+
+    internal static DateTimeOffset? Time(object value) => value is DBNull or null ? null : Time(Convert.ToInt64(value));
+}

@@ -1,0 +1,81 @@
+using RetirementBridge.Deleters;
+
+namespace RetirementBridge.Storage;
+
+/// <summary>Delivery states, as stored and as shown by the admin API.</summary>
+public static class DeliveryStatus
+{
+    public const string Pending = "pending";
+    public const string InProgress = "in_progress";
+    public const string Succeeded = "succeeded";
+    public const string FailedWillRetry = "failed_will_retry";
+    public const string Dead = "dead";
+
+    public static readonly IReadOnlyList<string> All = [Pending, InProgress, Succeeded, FailedWillRetry, Dead];
+}
+
+/// <summary>A verified, validated notification about to be recorded.</summary>
+public sealed record IncomingRetirement(
+    string WebhookId,
+    string BodySha256,
+    RetiredLearner Learner,
+    string? IdentitySource,
+    DateTimeOffset? EventTimestamp,
+    DateTimeOffset ReceivedAt,
+    DateTimeOffset Deadline);
+
+public sealed record AcceptResult(string RetirementId, bool Duplicate, bool DuplicateWithDifferentBody);
+
+/// <summary>A delivery leased to this process, with what its deleter needs.</summary>
+public sealed record ClaimedDelivery(
+    string DeliveryId,
+    string RetirementId,
+    string Deleter,
+    int Attempts,
+    DateTimeOffset Deadline,
+    string? ProviderReference,
+    RetiredLearner Learner);
+
+/// <summary>The state a finished attempt moves its delivery to.</summary>
+public sealed record AttemptRecord(
+    string DeliveryId,
+    string Owner,
+    string Status,
+    DateTimeOffset FinishedAt,
+    DateTimeOffset? NextAttemptAt,
+    string? Outcome,
+    string? LastError,
+    string? ProviderReference);
+
+public sealed record DeliveryView(
+    string DeliveryId,
+    string RetirementId,
+    string Deleter,
+    string Status,
+    int Attempts,
+    string? Outcome,
+    DateTimeOffset? NextAttemptAt,
+    DateTimeOffset Deadline,
+    string? LastError,
+    string? ProviderReference,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? CompletedAt);
+
+/// <summary>A retirement as operators see it: no email, no username (those are erased from the store once every
+/// deleter has succeeded).</summary>
+public sealed record RetirementView(
+    string RetirementId,
+    string WebhookId,
+    long LmsUserId,
+    string? RetiredUsername,
+    string Site,
+    string? IdentitySource,
+    DateTimeOffset ReceivedAt,
+    DateTimeOffset? CompletedAt,
+    bool PersonalDataErased,
+    IReadOnlyList<DeliveryView> Deliveries);
+
+public sealed record DeliveryQuery(string? Status, string? Deleter, int Limit, string? After);
+
+public enum ReplayResult { Replayed, NotFound, NotReplayable }

@@ -1,0 +1,166 @@
+using System.Net.Mime;
+using System.Security.Cryptography;
+using System.Text.Json;
+using FluentValidation;
+using Microsoft.Net.Http.Headers;
+using RetirementBridge.Deleters;
+using RetirementBridge.Dispatch;
+using RetirementBridge.StandardWebhooks;
+using RetirementBridge.Storage;
+
+namespace RetirementBridge.Webhooks;
+
+/// <summary>
+/// <c>POST /v1/webhooks/user-retired</c>: size and type checks, signature, validation, then one durable commit and
+/// the 202. Nothing slow or fallible happens between validation and the commit, so that commits of concurrent
+/// requests can later be grouped without touching this endpoint.
+/// </summary>
+public static partial class WebhookEndpoint
+{
+    public const string Path = "/v1/webhooks/user-retired";
+
+    public static IEndpointRouteBuilder MapWebhookEndpoint(this IEndpointRouteBuilder app)
+    {
+        app.MapPost(Path, ReceiveAsync)
+            .WithName("ReceiveUserRetired")
+            .WithSummary("Receive a signed retirement notification (Standard Webhooks).")
+            .Produces<AcceptedResponse>(StatusCodes.Status202Accepted)
+            .Produces<CheckResponse>(StatusCodes.Status200OK)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        return app;
+    }
+
+    public sealed record AcceptedResponse(string RetirementId, bool Duplicate);
+
+    public sealed record CheckResponse(string Check, IReadOnlyList<string> Deleters);
+
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        // The contract says lms_user_id is a JSON integer; "12345" is a sender bug worth a 400, not a guess.
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
+    };
+
+    private static async Task<IResult> ReceiveAsync(
+        HttpContext http,
+        WebhookVerifier verifier,
+        IValidator<RetirementNotification> validator,
+        IRetirementStore store,
+        DispatchSignal signal,
+        IEnumerable<DeleterRegistration> deleters,
+        DispatchOptions dispatch,
+        TimeProvider clock,
+        ILoggerFactory loggers,
+        CancellationToken cancellationToken)
+    {
+        var logger = loggers.CreateLogger(typeof(WebhookEndpoint));
+        if (!verifier.HasSecrets)
+            return Problems.Create(503, "not-configured", "Not accepting notifications",
+                "The bridge has no Webhook:Secrets configured.", TimeSpan.FromMinutes(1), http);
+
+        if (!IsJson(http.Request.ContentType))
+            return Problems.Create(415, "unsupported-media-type", "Unsupported media type", "The body must be application/json.");
+
+        var body = await RequestBodyReader.ReadAsync(http.Request, WebhookOptions.MaxBodyBytes, cancellationToken);
+        if (body is null)
+            return Problems.Create(413, "too-large", "Notification too large", $"The body must be at most {WebhookOptions.MaxBodyBytes} bytes.");
+
+        var headers = http.Request.Headers;
+        string? id = headers[WebhookHeaders.Id];
+        var verification = verifier.Verify(id, headers[WebhookHeaders.Timestamp], headers[WebhookHeaders.Signature], body);
+        if (verification != WebhookVerification.Valid)
+        {
+            LogRejectedSignature(logger, verification);
+            return Problems.Create(401, "invalid-signature", "Signature not accepted", SignatureDetail(verification));
+        }
+        if (!IsValidWebhookId(id!))
+            return Problems.Invalid(new Dictionary<string, string[]> { [WebhookHeaders.Id] = ["must be 1 to 255 printable ASCII characters"] });
+
+        RetirementNotification? notification;
+        try
+        {
+            notification = JsonSerializer.Deserialize<RetirementNotification>(body, Json);
+        }
+        catch (JsonException ex)
+        {
+            // The path names the field; the exception message is not used because it could quote the value.
+            var field = ex.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : "body";
+            return Problems.Invalid(new Dictionary<string, string[]> { [field] = ["is not valid JSON of the expected type"] }, "The body is not a valid notification.");
+        }
+        if (notification is null)
+            return Problems.Invalid(new Dictionary<string, string[]> { ["body"] = ["must be a JSON object"] });
+
+        var validation = await validator.ValidateAsync(notification, cancellationToken);
+        if (!validation.IsValid)
+            return Problems.Invalid(validation.ToDictionary());
+
+        var enabled = deleters.Select(d => d.Name).ToList();
+        if (notification.Type == EventTypes.Check)
+            return Results.Ok(new CheckResponse("ok", enabled));
+
+        var now = clock.GetUtcNow();
+        var data = notification.Data!;
+        var incoming = new IncomingRetirement(
+            id!,
+            Convert.ToHexStringLower(SHA256.HashData(body)),
+            new RetiredLearner(data.LmsUserId!.Value, data.Username!, data.Email!, data.RetiredUsername, data.RetiredEmail, data.Site!),
+            data.IdentitySource,
+            notification.Timestamp,
+            now,
+            now + dispatch.RetryDeadline);
+
+        AcceptResult accepted;
+        try
+        {
+            accepted = await store.AcceptAsync(incoming, enabled, cancellationToken);
+        }
+        catch (StoreUnavailableException ex)
+        {
+            LogStoreUnavailable(logger, ex.Message);
+            return Problems.Create(503, "store-unavailable", "Could not record the notification",
+                "Nothing was recorded; send it again.", TimeSpan.FromSeconds(5), http);
+        }
+
+        if (accepted.Duplicate)
+            LogDuplicate(logger, accepted.RetirementId, id!, accepted.DuplicateWithDifferentBody);
+        else
+        {
+            LogAccepted(logger, accepted.RetirementId, id!, enabled.Count);
+            signal.Ring();
+        }
+        return Results.Json(new AcceptedResponse(accepted.RetirementId, accepted.Duplicate), Json, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static bool IsJson(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var media)
+        && (media.MediaType.Equals(MediaTypeNames.Application.Json, StringComparison.OrdinalIgnoreCase)
+            || media.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
+
+    private static bool IsValidWebhookId(string id) => id.Length <= 255 && id.All(c => c is > ' ' and <= '~');
+
+    private static string SignatureDetail(WebhookVerification verification) => verification switch
+    {
+        WebhookVerification.MissingHeaders => "webhook-id, webhook-timestamp and webhook-signature headers are required.",
+        WebhookVerification.MalformedTimestamp => "webhook-timestamp must be Unix seconds.",
+        WebhookVerification.TimestampTooOld => "webhook-timestamp is more than the allowed tolerance in the past.",
+        WebhookVerification.TimestampInFuture => "webhook-timestamp is more than the allowed tolerance in the future.",
+        WebhookVerification.MalformedSignature => "webhook-signature holds no v1 signature.",
+        _ => "No signature matches a configured secret.",
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected a notification: signature check {Verification}")]
+    private static partial void LogRejectedSignature(ILogger logger, WebhookVerification verification);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not record a notification, answered 503: {Error}")]
+    private static partial void LogStoreUnavailable(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Accepted retirement {RetirementId} (webhook-id {WebhookId}) with {DeliveryCount} deliveries")]
+    private static partial void LogAccepted(ILogger logger, string retirementId, string webhookId, int deliveryCount);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Duplicate webhook-id {WebhookId} for retirement {RetirementId}; body differs: {BodyDiffers}")]
+    private static partial void LogDuplicate(ILogger logger, string retirementId, string webhookId, bool bodyDiffers);
+}

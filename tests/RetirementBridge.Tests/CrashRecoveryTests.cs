@@ -1,0 +1,141 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using RetirementBridge.StandardWebhooks;
+using RetirementBridge.Tests.Infrastructure;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+using static RetirementBridge.Tests.Infrastructure.ProviderFakes;
+
+namespace RetirementBridge.Tests;
+
+/// <summary>
+/// The bridge process killed with SIGKILL at the worst moments, then started again on the same SQLite file:
+/// what was acknowledged is delivered, once.
+/// </summary>
+public sealed class CrashRecoveryTests : IDisposable
+{
+    private readonly WireMockServer _provider = Start();
+    private readonly string _directory = TestPaths.NewTempDirectory();
+
+    public void Dispose()
+    {
+        _provider.Stop();
+        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
+    }
+
+    private Dictionary<string, string?> Settings(bool dispatch) => Merge(TestBridge.BaseSettings(_directory), Webhook(_provider),
+        new Dictionary<string, string?> { ["Dispatch:Enabled"] = dispatch ? "true" : "false" });
+
+    [Fact]
+    public async Task Killed_after_the_ack_and_before_delivery_it_delivers_once_after_restart()
+    {
+        _provider.Given(WebhookPost()).RespondWith(Response.Create().WithStatusCode(200));
+        var learner = TestLearner.Create();
+        string retirementId;
+
+        // First life: accepts, then dies before any delivery (dispatch is off, so none can have started).
+        await using (var first = await BridgeProcess.StartAsync(_directory, Settings(dispatch: false)))
+        {
+            retirementId = await RetireAsync(first, learner);
+            await first.KillAsync();
+            AssertNoPii(first.Output, learner);
+        }
+        Assert.Empty(_provider.LogEntries);
+
+        await using var second = await BridgeProcess.StartAsync(_directory, Settings(dispatch: true));
+        await WaitForWebhookDeliveryAsync(second, retirementId, "succeeded");
+        Assert.Single(Received(_provider, "/hooks/erase"));
+        AssertNoPii(second.Output, learner);
+    }
+
+    [Fact]
+    public async Task Killed_during_an_attempt_the_attempt_runs_again_at_once_after_restart()
+    {
+        // The provider holds the first request long enough for the bridge to be killed mid-attempt.
+        _provider.Given(WebhookPost()).RespondWith(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromSeconds(30)));
+        var learner = TestLearner.Create();
+        var settings = Settings(dispatch: true);
+        settings["Deleters:Webhook:Timeout"] = "00:01:00";
+
+        string retirementId;
+        await using (var first = await BridgeProcess.StartAsync(_directory, settings))
+        {
+            retirementId = await RetireAsync(first, learner);
+            await WaitForWebhookDeliveryAsync(first, retirementId, "in_progress");
+            await first.KillAsync();
+        }
+        _provider.Reset();
+        _provider.Given(WebhookPost()).RespondWith(Response.Create().WithStatusCode(200));
+
+        // Its lease would last a minute and more; the restarted bridge takes the work back at once instead.
+        await using var second = await BridgeProcess.StartAsync(_directory, settings);
+        var delivery = await WaitForWebhookDeliveryAsync(second, retirementId, "succeeded", TimeSpan.FromSeconds(40));
+        Assert.Equal(1, delivery["attempts"]!.GetValue<int>());
+        AssertNoPii(second.Output, learner);
+    }
+
+    [Fact]
+    public async Task A_second_bridge_on_the_same_database_file_refuses_to_start_with_one_line()
+    {
+        await using var first = await BridgeProcess.StartAsync(_directory, Settings(dispatch: false));
+        Assert.NotNull(first.BaseAddress);
+        await using var second = await BridgeProcess.StartAsync(_directory, Settings(dispatch: false));
+        Assert.Null(second.BaseAddress);
+        Assert.Equal(74, second.ExitCode);
+        Assert.Contains("RetirementBridge: cannot open the store: Store:Sqlite:Path is in use by another RetirementBridge process", second.Output);
+    }
+
+    [Theory]
+    [InlineData("Deleters:Mailchimp:Enabled", "true", "Deleters:Mailchimp: ApiKey is required", false)]
+    [InlineData("Webhook:Secrets:0", "not-a-secret", "Webhook:Secrets:0 does not start with whsec_", true)]
+    [InlineData("Admin:Tokens:0", "tiny-token", "Admin:Tokens:0 must be at least 16 characters", true)]
+    [InlineData("Dispatch:FirstRetryDelay", "soon", "Dispatch", false)]
+    public async Task A_misconfiguration_stops_start_up_with_one_clear_line(string key, string value, string message, bool isSecret)
+    {
+        var settings = Settings(dispatch: false);
+        settings[key] = value;
+        await using var bridge = await BridgeProcess.StartAsync(_directory, settings);
+        Assert.Null(bridge.BaseAddress);
+        Assert.Equal(78, bridge.ExitCode);
+        var line = Assert.Single(bridge.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("RetirementBridge: configuration error: ", line);
+        Assert.Contains(message, line);
+        if (isSecret)
+            Assert.DoesNotContain(value, line);
+    }
+
+    private static async Task<string> RetireAsync(BridgeProcess bridge, TestLearner learner)
+    {
+        using var client = new HttpClient { BaseAddress = bridge.BaseAddress };
+        var body = learner.Notification().ToJsonString();
+        var id = $"msg_{Guid.NewGuid():N}";
+        var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/webhooks/user-retired") { Content = new StringContent(body, Encoding.UTF8) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Add(WebhookHeaders.Id, id);
+        request.Headers.Add(WebhookHeaders.Timestamp, ts.ToString());
+        request.Headers.Add(WebhookHeaders.Signature, WebhookSignature.Sign(WebhookSecret.Parse(TestBridge.Secret), id, ts, Encoding.UTF8.GetBytes(body)));
+        using var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["retirement_id"]!.GetValue<string>();
+    }
+
+    private static async Task<JsonNode> WaitForWebhookDeliveryAsync(BridgeProcess bridge, string retirementId, string status, TimeSpan? limit = null)
+    {
+        using var admin = new HttpClient { BaseAddress = bridge.BaseAddress };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestBridge.AdminToken);
+        var retirement = await Eventually.GetAsync(
+            async () => JsonNode.Parse(await admin.GetStringAsync($"/v1/retirements/{retirementId}"))!,
+            r => TestBridge.Delivery(r, "webhook")["status"]!.GetValue<string>() == status,
+            $"the webhook delivery to be {status}", limit);
+        return TestBridge.Delivery(retirement, "webhook");
+    }
+
+    private static void AssertNoPii(string output, TestLearner learner)
+    {
+        foreach (var form in learner.PiiForms())
+            Assert.False(output.Contains(form, StringComparison.OrdinalIgnoreCase), "the bridge process's output contains the learner's identity");
+    }
+}

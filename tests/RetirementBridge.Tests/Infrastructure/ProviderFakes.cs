@@ -1,0 +1,72 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+using WireMock.Settings;
+
+namespace RetirementBridge.Tests.Infrastructure;
+
+/// <summary>
+/// WireMock.Net servers on 127.0.0.1 standing in for the providers the bridge's deleters call, and the bridge
+/// settings that point each deleter at its fake.
+/// </summary>
+public static class ProviderFakes
+{
+    public const string MailchimpKey = "0123456789abcdef0123456789abcdef-us21";
+    public const string MailchimpAudience = "a1b2c3d4e5";
+    public static readonly string DeleterSecret = "whsec_" + Convert.ToBase64String(Encoding.ASCII.GetBytes("deleter-webhook-secret-0123456"));
+
+    public static WireMockServer Start() =>
+        WireMockServer.Start(new WireMockServerSettings { Urls = [$"http://127.0.0.1:{FreePort()}"], DisableJsonBodyParsing = true });
+
+    public static Dictionary<string, string?> Mailchimp(WireMockServer fake) => new()
+    {
+        ["Deleters:Mailchimp:Enabled"] = "true",
+        ["Deleters:Mailchimp:ApiKey"] = MailchimpKey,
+        ["Deleters:Mailchimp:Audiences:0"] = MailchimpAudience,
+        ["Deleters:Mailchimp:BaseUrl"] = fake.Url,
+        ["Deleters:Mailchimp:Timeout"] = "00:00:05",
+    };
+
+    public static Dictionary<string, string?> Webhook(WireMockServer fake) => new()
+    {
+        ["Deleters:Webhook:Enabled"] = "true",
+        ["Deleters:Webhook:Url"] = fake.Url + "/hooks/erase",
+        ["Deleters:Webhook:Secret"] = DeleterSecret,
+        ["Deleters:Webhook:Timeout"] = "00:00:05",
+    };
+
+    public static Dictionary<string, string?> Merge(params Dictionary<string, string?>[] parts) =>
+        parts.SelectMany(p => p).ToDictionary(p => p.Key, p => p.Value);
+
+    /// <summary>Mailchimp's delete-permanent path for a learner in the configured audience.</summary>
+    public static string MailchimpDeletePath(TestLearner learner) =>
+        $"/3.0/lists/{MailchimpAudience}/members/{Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(learner.Email.ToLowerInvariant())))}/actions/delete-permanent";
+
+    public static IRequestBuilder MailchimpDelete(TestLearner learner) => Request.Create().UsingPost().WithPath(MailchimpDeletePath(learner));
+
+    public static IRequestBuilder WebhookPost() => Request.Create().UsingPost().WithPath("/hooks/erase");
+
+    /// <summary>Mailchimp's answer when it is down for maintenance (503, problem+json).</summary>
+    public static IResponseBuilder MailchimpUnavailable() => Response.Create().WithStatusCode(503)
+        .WithHeader("Content-Type", "application/problem+json")
+        .WithBody("""{"type":"https://mailchimp.com/developer/marketing/docs/errors/","title":"Service Unavailable","status":503,"detail":"Please try again later.","instance":"x"}""");
+
+    public static IResponseBuilder NoContent() => Response.Create().WithStatusCode(204);
+
+    /// <summary>Requests a fake received on <paramref name="path"/>, oldest first.</summary>
+    public static IReadOnlyList<WireMock.Logging.ILogEntry> Received(WireMockServer fake, string path) =>
+        fake.LogEntries.Where(e => e.RequestMessage.Path == path).OrderBy(e => e.RequestMessage.DateTime).ToList();
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
