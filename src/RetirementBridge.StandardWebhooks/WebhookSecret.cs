@@ -38,10 +38,10 @@ public sealed class WebhookSecret
             problem = $"is not {Prefix} followed by base64";
             return false;
         }
-        // The specification asks for 24 to 64 random bytes; fewer than 16 is too weak to accept.
-        if (key.Length < 16)
+        // The specification asks for 24 to 64 random bytes; the LMS plugin refuses shorter keys too.
+        if (key.Length < 24)
         {
-            problem = "has a key shorter than 16 bytes";
+            problem = "has a key shorter than 24 bytes";
             return false;
         }
         secret = new WebhookSecret(key);

@@ -23,7 +23,7 @@ public sealed class ConfigurationValidationTests
         { "Webhook", "Url", UrlWithToken, "Deleters:Webhook: Url must be an absolute http(s) URL", "t0k3n" },
         { "Webhook", "Secret", null, "Deleters:Webhook: Secret is required", null },
         { "Webhook", "Secret", PlainSecret, "Deleters:Webhook: Secret does not start with whsec_", PlainSecret },
-        { "Webhook", "Secret", ShortSecret, "Deleters:Webhook: Secret has a key shorter than 16 bytes", "c2hvcnRrZXk" },
+        { "Webhook", "Secret", ShortSecret, "Deleters:Webhook: Secret has a key shorter than 24 bytes", "c2hvcnRrZXk" },
     };
 
     private static Dictionary<string, string?> ValidSettings(string section) => section == "Mailchimp"

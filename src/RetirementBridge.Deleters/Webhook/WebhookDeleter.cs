@@ -9,7 +9,7 @@ namespace RetirementBridge.Deleters.Webhook;
 /// POSTs a signed retirement event to the integrator's endpoint (Standard Webhooks headers) and maps the status:
 /// 2xx deleted, 404/410 gone, 408/425/429/5xx transient, other answers permanent.
 /// </summary>
-internal sealed class WebhookDeleter(WebhookOptions options, IHttpClientFactory clients, TimeProvider clock) : INotificationHandler<UserRetired>
+internal sealed class WebhookDeleter(WebhookDeleterOptions options, IHttpClientFactory clients, TimeProvider clock) : INotificationHandler<UserRetired>
 {
     public const string HttpClientName = "RetirementBridge.Deleters.Webhook";
 

@@ -9,7 +9,7 @@ internal static class WebhookRegistration
 
     public static void AddWebhookDeleter(this IServiceCollection services, IConfigurationSection section)
     {
-        var options = services.AddDeleter<WebhookDeleter, WebhookOptions>(Name, section);
+        var options = services.AddDeleter<WebhookDeleter, WebhookDeleterOptions>(Name, section);
         if (options is null)
             return;
 

@@ -50,8 +50,9 @@ public static class BridgeHost
         services.AddHostedService<DeliveryDispatcher>();
 
         services.AddProblemDetails();
-        services.Configure<JsonOptions>(json => json.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower);
+        services.Configure<JsonOptions>(json => WebhookEndpoint.ConfigureJson(json.SerializerOptions));
         services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
+        services.AddBridgeOpenApi();
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -60,6 +61,7 @@ public static class BridgeHost
 
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapOpenApi(OpenApiSetup.DocumentPath);
         app.MapWebhookEndpoint();
         app.MapAdminEndpoints();
         return app;

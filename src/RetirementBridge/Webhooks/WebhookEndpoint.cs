@@ -2,6 +2,8 @@ using System.Net.Mime;
 using System.Security.Cryptography;
 using System.Text.Json;
 using FluentValidation;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using RetirementBridge.Deleters;
 using RetirementBridge.Dispatch;
@@ -24,6 +26,9 @@ public static partial class WebhookEndpoint
         app.MapPost(Path, ReceiveAsync)
             .WithName("ReceiveUserRetired")
             .WithSummary("Receive a signed retirement notification (Standard Webhooks).")
+            .WithDescription("Answers 202 only once the notification is durably recorded; a repeated webhook-id answers 202 with duplicate true and records nothing. " +
+                             "A retirement_bridge.check event is verified and answered 200 without being recorded.")
+            .Accepts<RetirementNotification>("application/json")
             .Produces<AcceptedResponse>(StatusCodes.Status202Accepted)
             .Produces<CheckResponse>(StatusCodes.Status200OK)
             .ProducesValidationProblem()
@@ -38,12 +43,13 @@ public static partial class WebhookEndpoint
 
     public sealed record CheckResponse(string Check, IReadOnlyList<string> Deleters);
 
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    /// <summary>The JSON rules of every body the bridge reads or writes (and of its OpenAPI document).</summary>
+    public static void ConfigureJson(JsonSerializerOptions json)
     {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        json.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
         // The contract says lms_user_id is a JSON integer; "12345" is a sender bug worth a 400, not a guess.
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
-    };
+        json.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+    }
 
     private static async Task<IResult> ReceiveAsync(
         HttpContext http,
@@ -54,6 +60,7 @@ public static partial class WebhookEndpoint
         IEnumerable<DeleterRegistration> deleters,
         DispatchOptions dispatch,
         TimeProvider clock,
+        IOptions<JsonOptions> jsonOptions,
         ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
@@ -83,7 +90,7 @@ public static partial class WebhookEndpoint
         RetirementNotification? notification;
         try
         {
-            notification = JsonSerializer.Deserialize<RetirementNotification>(body, Json);
+            notification = JsonSerializer.Deserialize<RetirementNotification>(body, jsonOptions.Value.SerializerOptions);
         }
         catch (JsonException ex)
         {
@@ -132,7 +139,7 @@ public static partial class WebhookEndpoint
             LogAccepted(logger, accepted.RetirementId, id!, enabled.Count);
             signal.Ring();
         }
-        return Results.Json(new AcceptedResponse(accepted.RetirementId, accepted.Duplicate), Json, statusCode: StatusCodes.Status202Accepted);
+        return Results.Json(new AcceptedResponse(accepted.RetirementId, accepted.Duplicate), statusCode: StatusCodes.Status202Accepted);
     }
 
     private static bool IsJson(string? contentType) =>

@@ -3,7 +3,7 @@ using RetirementBridge.StandardWebhooks;
 namespace RetirementBridge.Deleters.Webhook;
 
 /// <summary>Configuration section <c>Deleters:Webhook</c>: any HTTP endpoint that accepts a signed retirement event.</summary>
-public sealed class WebhookOptions : DeleterOptions
+public sealed class WebhookDeleterOptions : DeleterOptions
 {
     /// <summary>
     /// The receiver's absolute http(s) URL. A string rather than a <see cref="Uri"/> so that a malformed value fails

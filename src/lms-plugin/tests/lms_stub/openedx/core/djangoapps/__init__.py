@@ -1,0 +1,1 @@
+"""Test stand-in for part of edx-platform (not the real LMS)."""

@@ -1,0 +1,1 @@
+"""Test stand-in for openedx.core.djangoapps.user_api (only the retirement models)."""
