@@ -160,4 +160,20 @@ public sealed class DeliveryTests : IDisposable
         Assert.Contains("deadline", dead["last_error"]!.GetValue<string>());
         Assert.True(dead["attempts"]!.GetValue<int>() >= 2);
     }
+
+    [Fact]
+    public async Task A_deleter_enabled_after_notifications_arrived_erases_those_learners_too()
+    {
+        var directory = TestPaths.NewTempDirectory();
+        var learner = TestLearner.Create();
+        string id;
+        await using (var before = await TestBridge.StartAsync(directory: directory))
+            id = await before.RetireAsync(learner);
+
+        _webhook.Given(WebhookPost()).RespondWith(Response.Create().WithStatusCode(200));
+        await using var after = await TestBridge.StartAsync(Webhook(_webhook), directory);
+        after.Track(learner);
+        await after.WaitForDeliveryAsync(id, "webhook", "succeeded");
+        Assert.Single(Received(_webhook, "/hooks/erase"));
+    }
 }

@@ -75,6 +75,17 @@ public sealed class WebhookLimitsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_reused_webhook_id_with_a_different_body_records_nothing_and_warns()
+    {
+        using var first = await _bridge.PostSignedAsync(_bridge.NewLearner().Notification().ToJsonString(), id: "msg_reused");
+        using var other = await _bridge.PostSignedAsync(_bridge.NewLearner().Notification().ToJsonString(), id: "msg_reused");
+        Assert.Equal(HttpStatusCode.Accepted, other.StatusCode);
+        Assert.True(JsonNode.Parse(await other.Content.ReadAsStringAsync())!["duplicate"]!.GetValue<bool>());
+        Assert.Contains(_bridge.Logs.Lines, line => line.Contains("\"@l\":\"Warning\"") && line.Contains("reused with a different body"));
+        Assert.Equal(1L, await _bridge.ScalarAsync("SELECT COUNT(*) FROM retirements;"));
+    }
+
+    [Fact]
     public async Task A_store_that_cannot_commit_gets_503_and_the_resend_is_recorded()
     {
         var body = _bridge.NewLearner().Notification().ToJsonString();

@@ -40,7 +40,8 @@ public static class BridgeHost
         services.AddSingleton<IValidator<RetirementNotification>, RetirementNotificationValidator>();
 
         var sqlitePath = Path.Combine(builder.Environment.ContentRootPath, settings.Sqlite.Path);
-        services.AddSingleton<IRetirementStore>(new SqliteRetirementStore(sqlitePath, settings.Sqlite.BusyTimeoutSeconds));
+        // A factory, not an instance: the container disposes what it creates, which releases the file's lock.
+        services.AddSingleton<IRetirementStore>(_ => new SqliteRetirementStore(sqlitePath, settings.Sqlite.BusyTimeoutSeconds));
 
         services.AddBuiltInDeleters(builder.Configuration.GetSection("Deleters"));
         services.AddSingleton<DispatchSignal>();

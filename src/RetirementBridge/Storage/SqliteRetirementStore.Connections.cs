@@ -12,7 +12,8 @@ public sealed partial class SqliteRetirementStore
         await connection.OpenAsync(cancellationToken);
         await using var pragmas = connection.CreateCommand();
         // FULL: the WAL is fsynced at every commit, so an acknowledged notification survives power loss.
-        pragmas.CommandText = "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
+        // secure_delete: erased emails and usernames are overwritten with zeros, not left in free pages.
+        pragmas.CommandText = "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;";
         await pragmas.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }

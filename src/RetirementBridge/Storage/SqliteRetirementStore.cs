@@ -32,13 +32,13 @@ public sealed partial class SqliteRetirementStore : IRetirementStore, IDisposabl
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(_path)!);
         TakeOwnership();
+        // WAL is a property of the file and cannot be switched inside a transaction.
+        await WriteAsync(async (connection, _) =>
+            await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL;", cancellationToken), cancellationToken, beginTransaction: false);
+
+        // One transaction: a crash half-way through an upgrade leaves the previous schema, never half of the new.
         await WriteAsync(async (connection, transaction) =>
         {
-            await using (var wal = connection.CreateCommand())
-            {
-                wal.CommandText = "PRAGMA journal_mode=WAL;";
-                await wal.ExecuteNonQueryAsync(cancellationToken);
-            }
             var version = Convert.ToInt32(await ScalarAsync(connection, transaction, "PRAGMA user_version;", cancellationToken));
             for (var step = version; step < SqliteSchema.Migrations.Length; step++)
                 await ExecuteAsync(connection, transaction, SqliteSchema.Migrations[step], cancellationToken);
@@ -46,11 +46,10 @@ public sealed partial class SqliteRetirementStore : IRetirementStore, IDisposabl
 
             // Only this process uses the file, so anything still "in progress" was interrupted by a crash or a
             // stop: make it due again at once instead of waiting for its lease to lapse.
-            await ExecuteAsync(connection, transaction,
+            return await ExecuteAsync(connection, transaction,
                 "UPDATE deliveries SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = $now WHERE status = 'in_progress';",
                 cancellationToken, ("$now", Now()));
-            return 0;
-        }, cancellationToken, beginTransaction: false);
+        }, cancellationToken);
     }
 
     /// <summary>Holds an exclusive lock on "{path}.lock" for the process lifetime, so that a second bridge

@@ -132,8 +132,10 @@ public static partial class WebhookEndpoint
                 "Nothing was recorded; send it again.", TimeSpan.FromSeconds(5), http);
         }
 
-        if (accepted.Duplicate)
-            LogDuplicate(logger, accepted.RetirementId, id!, accepted.DuplicateWithDifferentBody);
+        if (accepted.DuplicateWithDifferentBody)
+            LogDuplicateWithDifferentBody(logger, accepted.RetirementId, id!);
+        else if (accepted.Duplicate)
+            LogDuplicate(logger, accepted.RetirementId, id!);
         else
         {
             LogAccepted(logger, accepted.RetirementId, id!, enabled.Count);
@@ -168,6 +170,10 @@ public static partial class WebhookEndpoint
     [LoggerMessage(Level = LogLevel.Information, Message = "Accepted retirement {RetirementId} (webhook-id {WebhookId}) with {DeliveryCount} deliveries")]
     private static partial void LogAccepted(ILogger logger, string retirementId, string webhookId, int deliveryCount);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Duplicate webhook-id {WebhookId} for retirement {RetirementId}; body differs: {BodyDiffers}")]
-    private static partial void LogDuplicate(ILogger logger, string retirementId, string webhookId, bool bodyDiffers);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Duplicate webhook-id {WebhookId} for retirement {RetirementId}: nothing recorded")]
+    private static partial void LogDuplicate(ILogger logger, string retirementId, string webhookId);
+
+    // A sender reusing an id for a different body would lose that other notification: worth an operator's look.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "webhook-id {WebhookId} was reused with a different body; kept retirement {RetirementId} and recorded nothing. Check the sender's id scheme")]
+    private static partial void LogDuplicateWithDifferentBody(ILogger logger, string retirementId, string webhookId);
 }
