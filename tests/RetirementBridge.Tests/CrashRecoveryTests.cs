@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
-using RetirementBridge.StandardWebhooks;
 using RetirementBridge.Tests.Infrastructure;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -109,14 +107,7 @@ public sealed class CrashRecoveryTests : IDisposable
     private static async Task<string> RetireAsync(BridgeProcess bridge, TestLearner learner)
     {
         using var client = new HttpClient { BaseAddress = bridge.BaseAddress };
-        var body = learner.Notification().ToJsonString();
-        var id = $"msg_{Guid.NewGuid():N}";
-        var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/webhooks/user-retired") { Content = new StringContent(body, Encoding.UTF8) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Add(WebhookHeaders.Id, id);
-        request.Headers.Add(WebhookHeaders.Timestamp, ts.ToString());
-        request.Headers.Add(WebhookHeaders.Signature, WebhookSignature.Sign(WebhookSecret.Parse(TestBridge.Secret), id, ts, Encoding.UTF8.GetBytes(body)));
+        using var request = TestBridge.SignedRequest(learner.Notification().ToJsonString());
         using var response = await client.SendAsync(request);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["retirement_id"]!.GetValue<string>();

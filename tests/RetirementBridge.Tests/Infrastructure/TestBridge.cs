@@ -97,15 +97,22 @@ public sealed class TestBridge : IAsyncDisposable
     public TestLearner NewLearner() => Track(TestLearner.Create());
 
     /// <summary>POSTs a body signed with <paramref name="secret"/> (default: the bridge's), as the LMS plugin would.</summary>
-    public Task<HttpResponseMessage> PostSignedAsync(string body, string? id = null, long? timestamp = null, string? secret = null, string contentType = "application/json")
+    public Task<HttpResponseMessage> PostSignedAsync(string body, string? id = null, long? timestamp = null, string? secret = null, string contentType = "application/json") =>
+        Client.SendAsync(SignedRequest(body, id, timestamp, secret, contentType));
+
+    /// <summary>A notification request signed as the LMS plugin signs it (for any bridge, in-process or not).</summary>
+    public static HttpRequestMessage SignedRequest(string body, string? id = null, long? timestamp = null, string? secret = null, string contentType = "application/json")
     {
         id ??= $"msg_{Guid.NewGuid():N}";
         var ts = timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var signature = WebhookSignature.Sign(WebhookSecret.Parse(secret ?? Secret), id, ts, Encoding.UTF8.GetBytes(body));
-        return PostAsync(body, id, ts.ToString(), signature, contentType);
+        return Request(body, id, ts.ToString(), signature, contentType);
     }
 
-    public Task<HttpResponseMessage> PostAsync(string body, string? id, string? timestamp, string? signature, string contentType = "application/json")
+    public Task<HttpResponseMessage> PostAsync(string body, string? id, string? timestamp, string? signature, string contentType = "application/json") =>
+        Client.SendAsync(Request(body, id, timestamp, signature, contentType));
+
+    private static HttpRequestMessage Request(string body, string? id, string? timestamp, string? signature, string contentType)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/v1/webhooks/user-retired")
         {
@@ -115,7 +122,7 @@ public sealed class TestBridge : IAsyncDisposable
         if (id is not null) request.Headers.Add(WebhookHeaders.Id, id);
         if (timestamp is not null) request.Headers.Add(WebhookHeaders.Timestamp, timestamp);
         if (signature is not null) request.Headers.Add(WebhookHeaders.Signature, signature);
-        return Client.SendAsync(request);
+        return request;
     }
 
     /// <summary>Sends the learner's notification and returns the retirement id from the 202.</summary>
