@@ -79,11 +79,22 @@ public sealed class WebhookValidationTests : IAsyncLifetime
     [InlineData("{\"type\": \"user.retire_lms_misc\", ")]
     [InlineData("[]")]
     [InlineData("null")]
+    [InlineData("")]
+    [InlineData("42")]
+    [InlineData("{\"type\": \"user.retire_lms_misc\", \"timestamp\": \"2026-11-23T03:48:00Z\", \"data\": \"x\"}")]
+    [InlineData("{\"type\": \"user.retire_lms_misc\", \"timestamp\": \"2026-13-45T99:00:00Z\", \"data\": {}}")]
     public async Task A_body_that_is_not_a_json_object_gets_400(string body)
     {
         using var response = await _bridge.PostSignedAsync(body);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Nesting_deeper_than_the_parser_allows_gets_400_not_500()
+    {
+        using var response = await _bridge.PostSignedAsync(new string('[', 200) + new string(']', 200));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
     [Fact]
