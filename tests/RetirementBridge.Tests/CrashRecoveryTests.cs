@@ -85,6 +85,18 @@ public sealed class CrashRecoveryTests : IDisposable
         Assert.Contains("RetirementBridge: cannot open the store: Store:Sqlite:Path is in use by another RetirementBridge process", second.Output);
     }
 
+    [Fact]
+    public async Task A_database_path_that_cannot_be_created_stops_start_up_with_one_line()
+    {
+        var blocker = Path.Combine(_directory, "a-file");
+        await File.WriteAllTextAsync(blocker, "not a folder");
+        var settings = Settings(dispatch: false);
+        settings["Store:Sqlite:Path"] = Path.Combine(blocker, "bridge.db");
+        await using var bridge = await BridgeProcess.StartAsync(_directory, settings);
+        Assert.Equal(74, bridge.ExitCode);
+        Assert.Contains("RetirementBridge: cannot open the store: cannot create the folder of Store:Sqlite:Path", bridge.Output);
+    }
+
     [Theory]
     [InlineData("Deleters:Mailchimp:Enabled", "true", "Deleters:Mailchimp: ApiKey is required", false)]
     [InlineData("Webhook:Secrets:0", "not-a-secret", "Webhook:Secrets:0 does not start with whsec_", true)]

@@ -30,7 +30,14 @@ public sealed partial class SqliteRetirementStore : IRetirementStore, IDisposabl
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(_path)!);
+        try
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(_path)!);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreUnavailableException($"cannot create the folder of Store:Sqlite:Path ({ex.GetType().Name})", ex);
+        }
         TakeOwnership();
         // WAL is a property of the file and cannot be switched inside a transaction.
         await WriteAsync(async (connection, _) =>
@@ -63,6 +70,10 @@ public sealed partial class SqliteRetirementStore : IRetirementStore, IDisposabl
         catch (IOException)
         {
             throw new StoreUnavailableException("Store:Sqlite:Path is in use by another RetirementBridge process (the SQLite store is single-process)");
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new StoreUnavailableException("Store:Sqlite:Path is not writable by this user", ex);
         }
     }
 
