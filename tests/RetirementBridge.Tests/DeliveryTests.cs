@@ -110,6 +110,10 @@ public sealed class DeliveryTests : IDisposable
         var dead = await bridge.WaitForDeliveryAsync(id, "webhook", "dead");
         Assert.Equal(1, dead["attempts"]!.GetValue<int>());
         Assert.Contains("422", dead["last_error"]!.GetValue<string>());
+        // The operator's alert line (written just after the state is stored, so wait for it rather than race it).
+        await Eventually.GetAsync(() => Task.FromResult(bridge.Logs.Lines),
+            lines => lines.Any(line => line.Contains("\"@l\":\"Error\"") && line.Contains("is DEAD") && line.Contains(dead["delivery_id"]!.GetValue<string>())),
+            "an error log line saying the delivery is dead");
 
         using (var list = await bridge.Admin.GetAsync("/v1/deliveries?status=dead"))
         {

@@ -114,6 +114,8 @@ public sealed partial class DeliveryDispatcher(
             // Not cancellable: an attempt that ran must be recorded even while the host stops.
             var recorded = await store.RecordAttemptAsync(record, CancellationToken.None);
             LogAttempt(delivery.DeliveryId, delivery.RetirementId, lane.Name, attempt, record.Outcome, record.Status, record.NextAttemptAt, record.LastError, recorded);
+            if (record.Status == DeliveryStatus.Dead && recorded)
+                LogDead(delivery.DeliveryId, delivery.RetirementId, lane.Name, attempt, record.LastError);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -156,6 +158,11 @@ public sealed partial class DeliveryDispatcher(
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Delivery {DeliveryId} (retirement {RetirementId}) to {Deleter}: attempt {Attempt} {Outcome}, now {Status}, next attempt {NextAttemptAt}, error {Error}, recorded {Recorded}")]
     private partial void LogAttempt(string deliveryId, string retirementId, string deleter, int attempt, string? outcome, string status, DateTimeOffset? nextAttemptAt, string? error, bool recorded);
+
+    // The one line an operator must alert on: this learner is not erased in this system until someone acts.
+    [LoggerMessage(Level = LogLevel.Error,
+        Message = "Delivery {DeliveryId} (retirement {RetirementId}) to {Deleter} is DEAD after {Attempt} attempts: {Error}. Fix the cause, then POST /v1/deliveries/{DeliveryId}/replay")]
+    private partial void LogDead(string deliveryId, string retirementId, string deleter, int attempt, string? error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId} to {Deleter} interrupted by shutdown; it runs again after restart")]
     private partial void LogInterrupted(string deliveryId, string deleter);
