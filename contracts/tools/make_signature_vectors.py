@@ -42,7 +42,11 @@ _B64 = re.compile(r"^[A-Za-z0-9+/]*={0,2}$")
 
 
 def verify(secrets, msg_id, timestamp, now, body, signature_header):
-    """Reference verifier: returns one of the 'expected' outcomes (order as in contracts/README.md)."""
+    """Reference verifier: returns one of the 'expected' outcomes (order as in contracts/README.md).
+
+    ``body`` is the exact bytes received, or a str whose UTF-8 encoding they are. The plugin tests' fake bridge
+    verifies with this function too, so the contract has one reference verifier.
+    """
     if not msg_id or not timestamp or not signature_header:
         return "missing_headers"
     if not _TIMESTAMP.match(timestamp):
@@ -62,7 +66,8 @@ def verify(secrets, msg_id, timestamp, now, body, signature_header):
             candidates.append(raw)
     if not candidates:
         return "malformed_signature"
-    content = "{}.{}.".format(msg_id, timestamp).encode("utf-8") + body.encode("utf-8")
+    body = body if isinstance(body, bytes) else body.encode("utf-8")
+    content = "{}.{}.".format(msg_id, timestamp).encode("utf-8") + body
     for secret in secrets:
         expected = hmac.new(_key(secret), content, hashlib.sha256).digest()
         if any(hmac.compare_digest(expected, c) for c in candidates):

@@ -1,57 +1,31 @@
 """A stdlib stand-in for RetirementBridge on 127.0.0.1 (ephemeral port), run in a thread.
 
-It verifies Standard Webhooks signatures with its own HMAC code (independent of the plugin's signer),
+It verifies Standard Webhooks signatures with the contract's reference verifier (independent of the plugin's signer),
 records every request, and answers like the bridge's contract: 202 {"retirement_id", "duplicate"} for
 user.retire_lms_misc, 200 {"check": "ok", "deleters": [...]} for retirement_bridge.check, 401
 application/problem+json when the signature does not verify. Scripted answers (``script``) are used first,
 one per request, after the signature check.
 """
-import base64
-import hashlib
-import hmac
+import importlib.util
 import json
-import re
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 WEBHOOK_PATH = "/v1/webhooks/user-retired"
-TOLERANCE = 300
-
-_TS = re.compile(r"^[0-9]{1,15}$")
 
 
-def verify(secrets, msg_id, timestamp, now, body, signature_header):
-    """Independent verifier following contracts/README.md; returns an 'expected' outcome string."""
-    if not msg_id or not timestamp or not signature_header:
-        return "missing_headers"
-    if not _TS.match(timestamp):
-        return "malformed_timestamp"
-    if now - int(timestamp) > TOLERANCE:
-        return "timestamp_too_old"
-    if int(timestamp) - now > TOLERANCE:
-        return "timestamp_in_future"
-    candidates = []
-    for token in signature_header.split(" "):
-        if not token.startswith("v1,"):
-            continue
-        try:
-            raw = base64.b64decode(token[3:], validate=True)
-        except ValueError:
-            continue
-        if len(raw) == 32:
-            candidates.append(raw)
-    if not candidates:
-        return "malformed_signature"
-    if isinstance(body, str):
-        body = body.encode("utf-8")
-    signed = msg_id.encode() + b"." + timestamp.encode() + b"." + body
-    for secret in secrets:
-        key = base64.b64decode(secret.split("_", 1)[1])
-        mac = hmac.new(key, signed, hashlib.sha256).digest()
-        if any(hmac.compare_digest(mac, c) for c in candidates):
-            return "valid"
-    return "no_matching_signature"
+def _load_reference_verifier():
+    """The contract's reference verifier (contracts/tools/make_signature_vectors.py), loaded by path."""
+    path = Path(__file__).resolve().parents[3] / "contracts" / "tools" / "make_signature_vectors.py"
+    spec = importlib.util.spec_from_file_location("contract_signature_vectors", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.verify
+
+
+verify = _load_reference_verifier()
 
 
 class Recorded:

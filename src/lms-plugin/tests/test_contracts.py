@@ -71,7 +71,7 @@ def test_plugin_signer_reproduces_signing_vectors(vector):
 
 
 @pytest.mark.parametrize("vector", VECTORS["verification"], ids=lambda v: v["name"])
-def test_test_bridge_verifier_agrees_with_verification_vectors(vector):
+def test_reference_verifier_used_by_the_fake_bridge_agrees_with_verification_vectors(vector):
     got = verify(vector["secrets"], vector["id"], vector["timestamp"], vector["now"], vector["body"],
                  vector["signature_header"])
     assert got == vector["expected"]
