@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using WireMock.RequestBuilders;
@@ -20,7 +18,8 @@ public static class ProviderFakes
     public static readonly string DeleterSecret = "whsec_" + Convert.ToBase64String(Encoding.ASCII.GetBytes("deleter-webhook-secret-0123456"));
 
     public static WireMockServer Start() =>
-        WireMockServer.Start(new WireMockServerSettings { Urls = [$"http://127.0.0.1:{FreePort()}"], DisableJsonBodyParsing = true });
+        // Port 0: the system picks a free loopback port, and fake.Url reports it.
+        WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"], DisableJsonBodyParsing = true });
 
     public static Dictionary<string, string?> Mailchimp(WireMockServer fake) => new()
     {
@@ -60,13 +59,4 @@ public static class ProviderFakes
     /// <summary>Requests a fake received on <paramref name="path"/>, oldest first.</summary>
     public static IReadOnlyList<WireMock.Logging.ILogEntry> Received(WireMockServer fake, string path) =>
         fake.LogEntries.Where(e => e.RequestMessage.Path == path).OrderBy(e => e.RequestMessage.DateTime).ToList();
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }
