@@ -12,7 +12,8 @@ logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 
 echo "== C# tests"
-dotnet test RetirementBridge.sln --nologo -v quiet 2>&1 | tee "$logs/dotnet.txt"
+# minimal console verbosity prints each failing test with its assertion message and stack, not only its name.
+dotnet test RetirementBridge.sln --nologo -v quiet --logger "console;verbosity=minimal" 2>&1 | tee "$logs/dotnet.txt"
 dotnet_rc=${PIPESTATUS[0]}
 
 echo "== Python tests (LMS plugin, contracts)"

@@ -7,6 +7,10 @@ namespace RetirementBridge.Deleters;
 /// <summary>An enabled deleter, as the store and the dispatcher know it: its stable name, limits and handler type.</summary>
 public sealed record DeleterRegistration(string Name, Type HandlerType, int MaxConcurrency, TimeSpan Timeout);
 
+/// <summary>A <c>Deleters:{Name}</c> section some registered deleter reads, enabled or not. The host warns about a
+/// section no deleter reads: a misspelt name would otherwise leave an operator believing a deleter runs.</summary>
+public sealed record DeleterSection(string Path);
+
 /// <summary>Thrown at start-up when an enabled deleter's configuration is wrong. The message is one line, no secrets.</summary>
 public sealed class DeleterConfigurationException(string message) : Exception(message);
 
@@ -26,6 +30,7 @@ public static class DeleterServiceCollectionExtensions
         if (string.IsNullOrWhiteSpace(name) || name != name.ToLowerInvariant() || name.Any(char.IsWhiteSpace))
             throw new ArgumentException("A deleter name is lower case with no spaces.", nameof(name));
 
+        services.AddSingleton(new DeleterSection(section.Path));
         var options = new TOptions();
         try
         {

@@ -25,6 +25,9 @@ public sealed class ContractTests : IAsyncLifetime
             await File.WriteAllTextAsync(Committed, served.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
 
         var committed = JsonNode.Parse(await File.ReadAllTextAsync(Committed))!;
+        // Tags are named in code: left to the default they carry the entry assembly's name ("testhost" under test).
+        var tags = committed["paths"]!.AsObject().SelectMany(p => p.Value!.AsObject().Select(o => o.Value!["tags"]![0]!.GetValue<string>()));
+        Assert.Equal(["Admin", "Webhooks"], tags.Distinct().Order());
         Assert.True(JsonNode.DeepEquals(committed, served),
             "contracts/openapi.json differs from what the bridge serves. If the API change is intended, regenerate it: " +
             "UPDATE_CONTRACTS=1 dotnet test tests/RetirementBridge.Tests --filter The_served_OpenAPI_document_is_the_committed_one");

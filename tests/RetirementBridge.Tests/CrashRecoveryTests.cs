@@ -97,7 +97,31 @@ public sealed class CrashRecoveryTests : IDisposable
         Assert.Contains("RetirementBridge: cannot open the store: cannot create the folder of Store:Sqlite:Path", bridge.Output);
     }
 
+    [Fact]
+    public async Task A_database_from_a_newer_bridge_is_refused_with_one_line_and_left_as_it_is()
+    {
+        var path = Path.Combine(_directory, "bridge.db");
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE from_the_future (x INTEGER); PRAGMA user_version = 99;";
+            await command.ExecuteNonQueryAsync();
+        }
+        await using var bridge = await BridgeProcess.StartAsync(_directory, Settings(dispatch: false));
+        Assert.Equal(74, bridge.ExitCode);
+        Assert.Contains("RetirementBridge: cannot open the store: the database schema is version 99, newer than this bridge knows", bridge.Output);
+
+        await using var check = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
+        await check.OpenAsync();
+        await using var version = check.CreateCommand();
+        version.CommandText = "PRAGMA user_version;";
+        Assert.Equal(99L, await version.ExecuteScalarAsync());
+    }
+
     [Theory]
+    [InlineData("SettingsFile", "/nonexistent/retirement-bridge/settings.json", "SettingsFile names no readable file", false)]
+    [InlineData("Retention:FinishedRetirements", "-1.00:00:00", "Retention:FinishedRetirements must be positive", false)]
     [InlineData("Deleters:Mailchimp:Enabled", "true", "Deleters:Mailchimp: ApiKey is required", false)]
     [InlineData("Webhook:Secrets:0", "not-a-secret", "Webhook:Secrets:0 does not start with whsec_", true)]
     [InlineData("Admin:Tokens:0", "tiny-token", "Admin:Tokens:0 must be at least 16 characters", true)]

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Net;
 using System.Text;
 using RetirementBridge.StandardWebhooks;
@@ -111,19 +112,23 @@ public sealed class DeliveryTests : IDisposable
         Assert.Equal(1, dead["attempts"]!.GetValue<int>());
         Assert.Contains("422", dead["last_error"]!.GetValue<string>());
         // The operator's alert line (written just after the state is stored, so wait for it rather than race it).
-        await Eventually.GetAsync(() => Task.FromResult(bridge.Logs.Lines),
+        var lines = await Eventually.GetAsync(() => Task.FromResult(bridge.Logs.Lines),
             lines => lines.Any(line => line.Contains("\"@l\":\"Error\"") && line.Contains("is DEAD") && line.Contains(dead["delivery_id"]!.GetValue<string>())),
             "an error log line saying the delivery is dead");
+        var deadLine = JsonNode.Parse(lines.First(line => line.Contains("is DEAD")))!["@m"]!.GetValue<string>();
+        // The replay call is copied from the line as it stands, as an operator would.
+        var replayPath = System.Text.RegularExpressions.Regex.Match(deadLine, @"POST (\S+/replay)").Groups[1].Value;
+        Assert.Equal($"/v1/deliveries/{dead["delivery_id"]}/replay", replayPath);
 
         using (var list = await bridge.Admin.GetAsync("/v1/deliveries?status=dead"))
         {
-            var page = System.Text.Json.Nodes.JsonNode.Parse(await list.Content.ReadAsStringAsync())!;
+            var page = JsonNode.Parse(await list.Content.ReadAsStringAsync())!;
             Assert.Equal(dead["delivery_id"]!.GetValue<string>(), Assert.Single(page["deliveries"]!.AsArray())!["delivery_id"]!.GetValue<string>());
         }
         // The learner's identity stays while a delivery is dead: a replay needs it.
         Assert.Equal(1L, await bridge.ScalarAsync("SELECT COUNT(*) FROM retirements WHERE email IS NOT NULL;"));
 
-        using var replay = await bridge.Admin.PostAsync($"/v1/deliveries/{dead["delivery_id"]}/replay", null);
+        using var replay = await bridge.Admin.PostAsync(replayPath, null);
         Assert.Equal(HttpStatusCode.Accepted, replay.StatusCode);
         var delivered = await bridge.WaitForDeliveryAsync(id, "webhook", "succeeded");
         Assert.Equal(2, delivered["attempts"]!.GetValue<int>());

@@ -1,19 +1,19 @@
-using System.Security.Cryptography;
-using System.Text;
 using RetirementBridge.Webhooks;
 
 namespace RetirementBridge.Admin;
 
-/// <summary>Lets a request through only with <c>Authorization: Bearer &lt;one of Admin:Tokens&gt;</c>.</summary>
-internal sealed class AdminTokenFilter(AdminOptions options) : IEndpointFilter
+/// <summary>Lets a request through only with <c>Authorization: Bearer &lt;one of Admin:Tokens&gt;</c>, and leaves the
+/// matching token's fingerprint for the endpoint (<see cref="CallerOf"/>), so actions record who took them.</summary>
+internal sealed class AdminTokenFilter(AdminTokens tokens) : IEndpointFilter
 {
-    // Compared as SHA-256 digests, so the comparison is constant-time and does not reveal a token's length.
-    private readonly byte[][] _tokenDigests = options.Tokens.Select(t => SHA256.HashData(Encoding.UTF8.GetBytes(t))).ToArray();
+    private const string CallerKey = "RetirementBridge.AdminCaller";
+
+    public static string CallerOf(HttpContext http) => (string)http.Items[CallerKey]!;
 
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        if (_tokenDigests.Length == 0)
+        if (tokens.IsEmpty)
             return Deny(http, "The admin API is disabled: no Admin:Tokens are configured.");
 
         var header = http.Request.Headers.Authorization.ToString();
@@ -21,11 +21,10 @@ internal sealed class AdminTokenFilter(AdminOptions options) : IEndpointFilter
         if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
             return Deny(http, "Send Authorization: Bearer <admin token>.");
 
-        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(header[scheme.Length..].Trim()));
-        var matched = false;
-        foreach (var digest in _tokenDigests)
-            matched |= CryptographicOperations.FixedTimeEquals(digest, presented);
-        return matched ? next(context) : Deny(http, "The admin token is not accepted.");
+        if (tokens.Match(header[scheme.Length..].Trim()) is not { } caller)
+            return Deny(http, "The admin token is not accepted.");
+        http.Items[CallerKey] = caller;
+        return next(context);
     }
 
     private static ValueTask<object?> Deny(HttpContext http, string detail)

@@ -1,5 +1,6 @@
 using MediatR;
 using RetirementBridge.Deleters;
+using RetirementBridge.Hosting;
 using RetirementBridge.Storage;
 
 namespace RetirementBridge.Dispatch;
@@ -28,7 +29,7 @@ public sealed partial class DeliveryDispatcher(
     {
         if (!options.Enabled || _lanes.Count == 0)
         {
-            LogNotDispatching(options.Enabled ? "no deleter is enabled" : "Dispatch:Enabled is false");
+            // The start-up lines (StoreStartup) already say so, once, in words that agree with each other.
             return;
         }
         await Task.Yield();
@@ -113,7 +114,8 @@ public sealed partial class DeliveryDispatcher(
                 lane.PauseUntil(resume);
             // Not cancellable: an attempt that ran must be recorded even while the host stops.
             var recorded = await store.RecordAttemptAsync(record, CancellationToken.None);
-            LogAttempt(delivery.DeliveryId, delivery.RetirementId, lane.Name, attempt, record.Outcome, record.Status, record.NextAttemptAt, record.LastError, recorded);
+            LogAttempt(delivery.DeliveryId, delivery.RetirementId, lane.Name, attempt, record.Outcome, record.Status,
+                record.NextAttemptAt is { } next ? LogTime.Iso(next) : "none", record.LastError ?? "none", recorded);
             if (record.Status == DeliveryStatus.Dead && recorded)
                 LogDead(delivery.DeliveryId, delivery.RetirementId, lane.Name, attempt, record.LastError);
         }
@@ -149,24 +151,22 @@ public sealed partial class DeliveryDispatcher(
         return await DeleterInvoker.InvokeAsync(handler, notification, lane.Timeout, stopping);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Dispatcher is not sending deletions: {Reason}. Notifications are still recorded.")]
-    private partial void LogNotDispatching(string reason);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Store unavailable while dispatching ({Error}); retrying in 5 s")]
     private partial void LogStoreUnavailable(string error);
 
+    // ":l" renders a string without quotes, so ids and times in the line can be copied as they are.
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "Delivery {DeliveryId} (retirement {RetirementId}) to {Deleter}: attempt {Attempt} {Outcome}, now {Status}, next attempt {NextAttemptAt}, error {Error}, recorded {Recorded}")]
-    private partial void LogAttempt(string deliveryId, string retirementId, string deleter, int attempt, string? outcome, string status, DateTimeOffset? nextAttemptAt, string? error, bool recorded);
+        Message = "Delivery {DeliveryId:l} (retirement {RetirementId:l}) to {Deleter:l}: attempt {Attempt} {Outcome:l}, now {Status:l}, next attempt {NextAttemptAt:l}, error {Error:l}, recorded {Recorded}")]
+    private partial void LogAttempt(string deliveryId, string retirementId, string deleter, int attempt, string? outcome, string status, string nextAttemptAt, string error, bool recorded);
 
     // The one line an operator must alert on: this learner is not erased in this system until someone acts.
     [LoggerMessage(Level = LogLevel.Error,
-        Message = "Delivery {DeliveryId} (retirement {RetirementId}) to {Deleter} is DEAD after {Attempt} attempts: {Error}. Fix the cause, then POST /v1/deliveries/{DeliveryId}/replay")]
+        Message = "Delivery {DeliveryId:l} (retirement {RetirementId:l}) to {Deleter:l} is DEAD after {Attempt} attempts: {Error:l}. Fix the cause, then POST /v1/deliveries/{DeliveryId:l}/replay (or close it: POST /v1/deliveries/{DeliveryId:l}/close)")]
     private partial void LogDead(string deliveryId, string retirementId, string deleter, int attempt, string? error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId} to {Deleter} interrupted by shutdown; it runs again after restart")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId:l} to {Deleter:l} interrupted by shutdown; it runs again after restart")]
     private partial void LogInterrupted(string deliveryId, string deleter);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not record the attempt of delivery {DeliveryId} to {Deleter} ({ErrorType}); it is retried when its lease lapses")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not record the attempt of delivery {DeliveryId:l} to {Deleter:l} ({ErrorType:l}); it is retried when its lease lapses")]
     private partial void LogRecordFailed(string deliveryId, string deleter, string errorType);
 }

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http.Json;
 using RetirementBridge.Admin;
 using RetirementBridge.Deleters;
 using RetirementBridge.Dispatch;
-using RetirementBridge.StandardWebhooks;
 using RetirementBridge.Storage;
 using RetirementBridge.Webhooks;
 using Serilog;
@@ -20,7 +19,12 @@ public static class BridgeHost
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
-        builder.Services.AddSerilog((services, logging) => BridgeLogging.Configure(logging, builder.Configuration, services));
+        AddSettingsFile(builder.Configuration);
+        // preserveStaticLogger: each host logs through its own logger. Without it Serilog routes every host's lines
+        // through the static Log.Logger, which the last host started replaces and the first host disposed closes,
+        // so lines of one bridge land in another's sinks (and tests running bridges in parallel see each other's).
+        builder.Services.AddSerilog((services, logging) => BridgeLogging.Configure(logging, builder.Configuration, services),
+            preserveStaticLogger: true);
         return builder;
     }
 
@@ -32,11 +36,13 @@ public static class BridgeHost
         var services = builder.Services;
 
         services.AddSingleton(settings.Webhook);
-        services.AddSingleton(settings.Admin);
         services.AddSingleton(settings.Dispatch);
         services.AddSingleton(settings.Sqlite);
+        services.AddSingleton(settings.Retention);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new WebhookVerifier(settings.Secrets, settings.Webhook.TimestampTolerance, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new WebhookKeys(settings.Secrets, settings.Webhook.TimestampTolerance, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(new AdminTokens(settings.AdminTokens));
+        services.AddSingleton<NotConfiguredNotice>();
         services.AddSingleton<IValidator<RetirementNotification>, RetirementNotificationValidator>();
 
         var sqlitePath = Path.Combine(builder.Environment.ContentRootPath, settings.Sqlite.Path);
@@ -48,7 +54,9 @@ public static class BridgeHost
         services.AddSingleton(sp => new RetrySchedule(sp.GetRequiredService<DispatchOptions>()));
         // Order matters: hosted services start in registration order, and the store must be ready first.
         services.AddHostedService<StoreStartup>();
+        services.AddHostedService<CredentialReloader>();
         services.AddHostedService<DeliveryDispatcher>();
+        services.AddHostedService<RetentionSweeper>();
 
         services.AddProblemDetails();
         services.Configure<JsonOptions>(json => WebhookEndpoint.ConfigureJson(json.SerializerOptions));
@@ -58,7 +66,7 @@ public static class BridgeHost
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseSerilogRequestLogging();
+        app.UseSerilogRequestLogging(BridgeLogging.ConfigureRequestLogging(app.Services));
 
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
@@ -66,5 +74,28 @@ public static class BridgeHost
         app.MapWebhookEndpoint();
         app.MapAdminEndpoints();
         return app;
+    }
+
+    /// <summary>
+    /// <c>SettingsFile</c> (e.g. <c>SettingsFile=/etc/retirement-bridge/settings.json</c>) names a JSON settings file
+    /// read after every other source and watched like appsettings.json: webhook secrets and admin tokens in it can be
+    /// rotated without a restart. Mount its folder, not the file, so an editor's replace-on-save is seen.
+    /// </summary>
+    private static void AddSettingsFile(ConfigurationManager configuration)
+    {
+        if (configuration["SettingsFile"] is not { Length: > 0 } file)
+            return;
+        var path = Path.GetFullPath(file);
+        if (!File.Exists(path))
+            throw new BridgeConfigurationException("SettingsFile names no readable file");
+        try
+        {
+            configuration.AddJsonFile(new Microsoft.Extensions.FileProviders.PhysicalFileProvider(Path.GetDirectoryName(path)!),
+                Path.GetFileName(path), optional: false, reloadOnChange: true);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or FormatException or IOException or UnauthorizedAccessException)
+        {
+            throw new BridgeConfigurationException($"SettingsFile is not a readable JSON settings file ({ex.GetType().Name})");
+        }
     }
 }

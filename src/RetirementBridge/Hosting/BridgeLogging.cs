@@ -1,4 +1,5 @@
 using Serilog;
+using Serilog.AspNetCore;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
 
@@ -22,4 +23,19 @@ internal static class BridgeLogging
             .Enrich.FromLogContext()
             .WriteTo.Console(new RenderedCompactJsonFormatter());
     }
+
+    /// <summary>
+    /// One access line per request, written through this host's own logger (the middleware would otherwise use the
+    /// static one). An answer the bridge chose, 503 included, is Information: the endpoint itself logs what an
+    /// operator must act on, once and at the right level, so a bridge without a secret does not log an Error per
+    /// request. Only an unhandled exception is an Error here.
+    /// </summary>
+    public static Action<RequestLoggingOptions> ConfigureRequestLogging(IServiceProvider services) => options =>
+    {
+        options.Logger = services.GetRequiredService<Serilog.ILogger>();
+        options.GetLevel = (http, _, exception) =>
+            exception is not null || http.Response.StatusCode == StatusCodes.Status500InternalServerError
+                ? LogEventLevel.Error
+                : LogEventLevel.Information;
+    };
 }

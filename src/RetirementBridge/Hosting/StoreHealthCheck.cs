@@ -1,15 +1,15 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using RetirementBridge.StandardWebhooks;
+using RetirementBridge.Webhooks;
 using RetirementBridge.Storage;
 
 namespace RetirementBridge.Hosting;
 
 /// <summary>Ready means: the store answers and a webhook secret is configured, so a notification would be accepted.</summary>
-internal sealed class ReadinessCheck(IRetirementStore store, WebhookVerifier verifier) : IHealthCheck
+internal sealed class ReadinessCheck(IRetirementStore store, WebhookKeys keys) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (!verifier.HasSecrets)
+        if (!keys.HasSecrets)
             return HealthCheckResult.Unhealthy("no Webhook:Secrets configured");
         try
         {

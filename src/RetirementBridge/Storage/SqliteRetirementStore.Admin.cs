@@ -2,29 +2,52 @@ using Microsoft.Data.Sqlite;
 
 namespace RetirementBridge.Storage;
 
-// What operators read and do through the admin API. No query here selects the email or the username.
+// What operators read through the admin API. No query here selects the email or the username.
 public sealed partial class SqliteRetirementStore
 {
-    private const string DeliveryColumns =
-        "id, retirement_id, deleter, status, attempts, outcome, next_attempt_at, deadline_at, last_error, provider_reference, created_at, updated_at, completed_at";
+    private const string RetirementColumns =
+        "id, webhook_id, lms_user_id, retired_username, site, identity_source, received_at, completed_at, pii_erased_at";
 
-    public Task<RetirementView?> GetRetirementAsync(string retirementId, CancellationToken cancellationToken) =>
-        ReadAsync(async connection =>
+    private const string DeliveryColumns =
+        "id, retirement_id, deleter, status, attempts, outcome, next_attempt_at, deadline_at, last_error, provider_reference, " +
+        "created_at, updated_at, completed_at, closed_by, closed_at, close_reason";
+
+    public async Task<RetirementView?> GetRetirementAsync(string retirementId, CancellationToken cancellationToken) =>
+        (await ReadRetirementsAsync("WHERE id = $id", cancellationToken, ("$id", retirementId))).SingleOrDefault();
+
+    public Task<IReadOnlyList<RetirementView>> FindRetirementsAsync(RetirementQuery query, CancellationToken cancellationToken) =>
+        ReadRetirementsAsync(
+            """
+            WHERE ($lms_user_id IS NULL OR lms_user_id = $lms_user_id) AND ($site IS NULL OR site = $site)
+              AND ($webhook_id IS NULL OR webhook_id = $webhook_id)
+            ORDER BY id LIMIT $limit
+            """,
+            cancellationToken,
+            ("$lms_user_id", query.LmsUserId), ("$site", query.Site), ("$webhook_id", query.WebhookId), ("$limit", query.Limit));
+
+    private Task<IReadOnlyList<RetirementView>> ReadRetirementsAsync(string where, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
+        ReadAsync<IReadOnlyList<RetirementView>>(async connection =>
         {
-            await using var query = Command(connection, null,
-                """
-                SELECT id, webhook_id, lms_user_id, retired_username, site, identity_source, received_at, completed_at, pii_erased_at
-                FROM retirements WHERE id = $id;
-                """, ("$id", retirementId));
-            await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
-                return null;
-            var deliveries = await ReadDeliveriesAsync(connection,
-                $"SELECT {DeliveryColumns} FROM deliveries WHERE retirement_id = $id ORDER BY deleter;", cancellationToken, ("$id", retirementId));
-            return new RetirementView(
-                reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3),
-                reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), Time(reader.GetInt64(6)),
-                Time(reader.GetValue(7)), !reader.IsDBNull(8), deliveries);
+            var rows = new List<RetirementView>();
+            await using (var query = Command(connection, null, $"SELECT {RetirementColumns} FROM retirements {where};", parameters))
+            await using (var reader = await query.ExecuteReaderAsync(cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    rows.Add(new RetirementView(
+                        reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+                        reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), Time(reader.GetInt64(6)),
+                        Time(reader.GetValue(7)), !reader.IsDBNull(8), []));
+                }
+            }
+            var result = new List<RetirementView>(rows.Count);
+            foreach (var row in rows)
+            {
+                var deliveries = await ReadDeliveriesAsync(connection,
+                    $"SELECT {DeliveryColumns} FROM deliveries WHERE retirement_id = $id ORDER BY deleter;", cancellationToken, ("$id", row.RetirementId));
+                result.Add(row with { Deliveries = deliveries });
+            }
+            return result;
         }, cancellationToken);
 
     public Task<IReadOnlyList<DeliveryView>> ListDeliveriesAsync(DeliveryQuery query, CancellationToken cancellationToken) =>
@@ -37,20 +60,27 @@ public sealed partial class SqliteRetirementStore
             cancellationToken, ("$status", query.Status), ("$deleter", query.Deleter), ("$after", query.After), ("$limit", query.Limit)),
             cancellationToken);
 
-    public Task<ReplayResult> ReplayAsync(string deliveryId, DateTimeOffset now, DateTimeOffset newDeadline, CancellationToken cancellationToken) =>
-        WriteAsync(async (connection, transaction) =>
+    public Task<IReadOnlyDictionary<string, int>> CountOrphanedDeliveriesAsync(IReadOnlyCollection<string> enabled, CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyDictionary<string, int>>(async connection =>
         {
-            var updated = await ExecuteAsync(connection, transaction,
-                """
-                UPDATE deliveries SET status = 'pending', next_attempt_at = $now, deadline_at = $deadline, updated_at = $now, completed_at = NULL
-                WHERE id = $id AND status IN ('dead', 'failed_will_retry');
-                """,
-                cancellationToken, ("$now", Ms(now)), ("$deadline", Ms(newDeadline)), ("$id", deliveryId));
-            if (updated == 1)
-                return ReplayResult.Replayed;
-            var exists = await ScalarAsync(connection, transaction, "SELECT 1 FROM deliveries WHERE id = $id;", cancellationToken, ("$id", deliveryId));
-            return exists is null ? ReplayResult.NotFound : ReplayResult.NotReplayable;
+            var counts = new Dictionary<string, int>();
+            await using var query = Command(connection, null,
+                "SELECT deleter, COUNT(*) FROM deliveries WHERE status IN ('pending', 'failed_will_retry', 'in_progress') GROUP BY deleter;");
+            await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                if (!enabled.Contains(reader.GetString(0)))
+                    counts[reader.GetString(0)] = reader.GetInt32(1);
+            }
+            return counts;
         }, cancellationToken);
+
+    public Task<int> CountDeadHoldingIdentityAsync(CancellationToken cancellationToken) =>
+        ReadAsync(async connection => Convert.ToInt32(await ScalarAsync(connection, null,
+            """
+            SELECT COUNT(*) FROM retirements r
+            WHERE r.pii_erased_at IS NULL AND EXISTS (SELECT 1 FROM deliveries d WHERE d.retirement_id = r.id AND d.status = 'dead');
+            """, cancellationToken)), cancellationToken);
 
     private static async Task<IReadOnlyList<DeliveryView>> ReadDeliveriesAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string, object?)[] parameters)
     {
@@ -59,11 +89,13 @@ public sealed partial class SqliteRetirementStore
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
+            var closure = reader.IsDBNull(13) ? null
+                : new DeliveryClosure(reader.GetString(13), Time(reader.GetInt64(14)), reader.GetString(15));
             result.Add(new DeliveryView(
                 reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4),
                 reader.IsDBNull(5) ? null : reader.GetString(5), Time(reader.GetValue(6)), Time(reader.GetInt64(7)),
                 reader.IsDBNull(8) ? null : reader.GetString(8), reader.IsDBNull(9) ? null : reader.GetString(9),
-                Time(reader.GetInt64(10)), Time(reader.GetInt64(11)), Time(reader.GetValue(12))));
+                Time(reader.GetInt64(10)), Time(reader.GetInt64(11)), Time(reader.GetValue(12)), closure));
         }
         return result;
     }

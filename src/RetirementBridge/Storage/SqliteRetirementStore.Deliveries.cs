@@ -68,20 +68,24 @@ public sealed partial class SqliteRetirementStore
                 ("$now", Ms(record.FinishedAt)), ("$completed", finished ? Ms(record.FinishedAt) : null),
                 ("$id", record.DeliveryId), ("$owner", record.Owner));
             if (updated == 1 && record.Status == DeliveryStatus.Succeeded)
-                await EraseIfCompleteAsync(connection, transaction, record.DeliveryId, record.FinishedAt, cancellationToken);
+            {
+                var retirementId = (string)(await ScalarAsync(connection, transaction,
+                    "SELECT retirement_id FROM deliveries WHERE id = $id;", cancellationToken, ("$id", record.DeliveryId)))!;
+                await EraseIfFinishedAsync(connection, transaction, retirementId, record.FinishedAt, cancellationToken);
+            }
             return updated == 1;
         }, cancellationToken);
 
-    /// <summary>Once every delivery of a retirement succeeded, the original email and username are no longer needed:
-    /// erase them, keeping only the pseudonymous record of what was done.</summary>
-    private static Task<int> EraseIfCompleteAsync(SqliteConnection connection, SqliteTransaction? transaction, string deliveryId, DateTimeOffset now, CancellationToken cancellationToken) =>
+    /// <summary>Once every delivery of a retirement succeeded or was closed by an operator, the original email and
+    /// username are no longer needed: erase them, keeping only the pseudonymous record of what was done.</summary>
+    private static Task<int> EraseIfFinishedAsync(SqliteConnection connection, SqliteTransaction? transaction, string retirementId, DateTimeOffset now, CancellationToken cancellationToken) =>
         ExecuteAsync(connection, transaction,
             """
             UPDATE retirements SET username = NULL, email = NULL, completed_at = $now, pii_erased_at = $now
-            WHERE id = (SELECT retirement_id FROM deliveries WHERE id = $delivery_id)
-              AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.retirement_id = retirements.id AND d.status <> 'succeeded');
+            WHERE id = $retirement_id AND pii_erased_at IS NULL
+              AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.retirement_id = retirements.id AND d.status NOT IN ('succeeded', 'closed'));
             """,
-            cancellationToken, ("$now", Ms(now)), ("$delivery_id", deliveryId));
+            cancellationToken, ("$now", Ms(now)), ("$retirement_id", retirementId));
 
     public Task<DateTimeOffset?> NextDueAsync(IReadOnlyCollection<string> deleters, CancellationToken cancellationToken) =>
         ReadAsync(async connection =>
@@ -98,20 +102,5 @@ public sealed partial class SqliteRetirementStore
                   SELECT MIN(lease_expires_at) FROM deliveries WHERE deleter IN ({list}) AND status = 'in_progress');
                 """, cancellationToken, names);
             return Time(value!);
-        }, cancellationToken);
-
-    public Task<IReadOnlyDictionary<string, int>> CountOrphanedDeliveriesAsync(IReadOnlyCollection<string> enabled, CancellationToken cancellationToken) =>
-        ReadAsync<IReadOnlyDictionary<string, int>>(async connection =>
-        {
-            var counts = new Dictionary<string, int>();
-            await using var query = Command(connection, null,
-                "SELECT deleter, COUNT(*) FROM deliveries WHERE status IN ('pending', 'failed_will_retry', 'in_progress') GROUP BY deleter;");
-            await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                if (!enabled.Contains(reader.GetString(0)))
-                    counts[reader.GetString(0)] = reader.GetInt32(1);
-            }
-            return counts;
         }, cancellationToken);
 }

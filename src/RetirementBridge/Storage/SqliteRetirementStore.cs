@@ -47,6 +47,11 @@ public sealed partial class SqliteRetirementStore : IRetirementStore, IDisposabl
         await WriteAsync(async (connection, transaction) =>
         {
             var version = Convert.ToInt32(await ScalarAsync(connection, transaction, "PRAGMA user_version;", cancellationToken));
+            // An older binary must not run on a newer schema: it would not know what the newer columns mean.
+            if (version > SqliteSchema.Migrations.Length)
+                throw new StoreUnavailableException(
+                    $"the database schema is version {version}, newer than this bridge knows ({SqliteSchema.Migrations.Length}): " +
+                    "run the newer bridge, or restore the backup taken before the upgrade");
             for (var step = version; step < SqliteSchema.Migrations.Length; step++)
                 await ExecuteAsync(connection, transaction, SqliteSchema.Migrations[step], cancellationToken);
             await ExecuteAsync(connection, transaction, $"PRAGMA user_version = {SqliteSchema.Migrations.Length};", cancellationToken);

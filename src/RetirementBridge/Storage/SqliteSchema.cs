@@ -47,5 +47,14 @@ internal static class SqliteSchema
         CREATE INDEX ix_deliveries_status ON deliveries (status, id);
         CREATE INDEX ix_retirements_unfinished ON retirements (pii_erased_at);
         """,
+        // 2: an operator can close a delivery by hand (who, when, why); retirements are found by LMS user id, and
+        // finished ones are found by age for the retention sweep.
+        """
+        ALTER TABLE deliveries ADD COLUMN closed_at INTEGER;
+        ALTER TABLE deliveries ADD COLUMN closed_by TEXT;
+        ALTER TABLE deliveries ADD COLUMN close_reason TEXT;
+        CREATE INDEX ix_retirements_learner ON retirements (lms_user_id, site);
+        CREATE INDEX ix_retirements_completed ON retirements (completed_at);
+        """,
     ];
 }

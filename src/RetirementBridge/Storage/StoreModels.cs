@@ -11,7 +11,13 @@ public static class DeliveryStatus
     public const string FailedWillRetry = "failed_will_retry";
     public const string Dead = "dead";
 
-    public static readonly IReadOnlyList<string> All = [Pending, InProgress, Succeeded, FailedWillRetry, Dead];
+    /// <summary>An operator closed it by hand with a reason: nothing more is sent, and it no longer needs the identity.</summary>
+    public const string Closed = "closed";
+
+    public static readonly IReadOnlyList<string> All = [Pending, InProgress, Succeeded, FailedWillRetry, Dead, Closed];
+
+    /// <summary>States an operator may close: everything not finished and not running.</summary>
+    public static readonly IReadOnlyList<string> Closable = [Pending, FailedWillRetry, Dead];
 }
 
 /// <summary>A verified, validated notification about to be recorded.</summary>
@@ -60,7 +66,29 @@ public sealed record DeliveryView(
     string? ProviderReference,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    DateTimeOffset? CompletedAt);
+    DateTimeOffset? CompletedAt,
+    DeliveryClosure? Closure);
+
+/// <summary>An operator's closing of a delivery: who (the admin token's fingerprint), when and why. No PII.</summary>
+public sealed record DeliveryClosure(string ClosedBy, DateTimeOffset ClosedAt, string Reason);
+
+/// <summary>How a closing went, and the retirement it touched (when found).</summary>
+public sealed record CloseOutcome(CloseResult Result, string? RetirementId);
+
+public enum CloseResult
+{
+    Closed,
+    NotFound,
+    /// <summary>Succeeded or already closed: nothing left to close.</summary>
+    NothingToClose,
+    /// <summary>An attempt is running; closing now would race its outcome.</summary>
+    Running,
+    /// <summary>The reason names the learner; it is kept for years, so it must not.</summary>
+    ReasonNamesLearner,
+}
+
+/// <summary>Finds retirements by the learner's LMS id (optionally on one site) or by the notification's webhook-id.</summary>
+public sealed record RetirementQuery(long? LmsUserId, string? Site, string? WebhookId, int Limit);
 
 /// <summary>A retirement as operators see it: no email, no username (those are erased from the store once every
 /// deleter has succeeded).</summary>

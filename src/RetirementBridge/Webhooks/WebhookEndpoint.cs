@@ -21,10 +21,15 @@ public static partial class WebhookEndpoint
 {
     public const string Path = "/v1/webhooks/user-retired";
 
+    /// <summary>The OpenAPI tag. Named explicitly: the default is the entry assembly's name, which differs between
+    /// the shipped app and a test host, and the committed contract must be what operators get.</summary>
+    public const string Tag = "Webhooks";
+
     public static IEndpointRouteBuilder MapWebhookEndpoint(this IEndpointRouteBuilder app)
     {
         app.MapPost(Path, ReceiveAsync)
             .WithName("ReceiveUserRetired")
+            .WithTags(Tag)
             .WithSummary("Receive a signed retirement notification (Standard Webhooks).")
             .WithDescription("Answers 202 only once the notification is durably recorded; a repeated webhook-id answers 202 with duplicate true and records nothing. " +
                              "A retirement_bridge.check event is verified and answered 200 without being recorded.")
@@ -53,7 +58,8 @@ public static partial class WebhookEndpoint
 
     private static async Task<IResult> ReceiveAsync(
         HttpContext http,
-        WebhookVerifier verifier,
+        WebhookKeys keys,
+        NotConfiguredNotice notConfigured,
         IValidator<RetirementNotification> validator,
         IRetirementStore store,
         DispatchSignal signal,
@@ -65,9 +71,14 @@ public static partial class WebhookEndpoint
         CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger(typeof(WebhookEndpoint));
+        var verifier = keys.Verifier;
         if (!verifier.HasSecrets)
+        {
+            if (notConfigured.ShouldLog(out var refused))
+                LogNotConfigured(logger, refused);
             return Problems.Create(503, "not-configured", "Not accepting notifications",
                 "The bridge has no Webhook:Secrets configured.", TimeSpan.FromMinutes(1), http);
+        }
 
         if (!IsJson(http.Request.ContentType))
             return Problems.Create(415, "unsupported-media-type", "Unsupported media type", "The body must be application/json.");
@@ -164,16 +175,19 @@ public static partial class WebhookEndpoint
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected a notification: signature check {Verification}")]
     private static partial void LogRejectedSignature(ILogger logger, WebhookVerification verification);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not record a notification, answered 503: {Error}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Count} notification(s) with 503: no Webhook:Secrets configured. Set one shared with the LMS plugin; the LMS retries them")]
+    private static partial void LogNotConfigured(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not record a notification, answered 503: {Error:l}")]
     private static partial void LogStoreUnavailable(ILogger logger, string error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Accepted retirement {RetirementId} (webhook-id {WebhookId}) with {DeliveryCount} deliveries")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Accepted retirement {RetirementId:l} (webhook-id {WebhookId:l}) with {DeliveryCount} deliveries")]
     private static partial void LogAccepted(ILogger logger, string retirementId, string webhookId, int deliveryCount);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Duplicate webhook-id {WebhookId} for retirement {RetirementId}: nothing recorded")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Duplicate webhook-id {WebhookId:l} for retirement {RetirementId:l}: nothing recorded")]
     private static partial void LogDuplicate(ILogger logger, string retirementId, string webhookId);
 
     // A sender reusing an id for a different body would lose that other notification: worth an operator's look.
-    [LoggerMessage(Level = LogLevel.Warning, Message = "webhook-id {WebhookId} was reused with a different body; kept retirement {RetirementId} and recorded nothing. Check the sender's id scheme")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "webhook-id {WebhookId:l} was reused with a different body; kept retirement {RetirementId:l} and recorded nothing. Check the sender's id scheme")]
     private static partial void LogDuplicateWithDifferentBody(ILogger logger, string retirementId, string webhookId);
 }

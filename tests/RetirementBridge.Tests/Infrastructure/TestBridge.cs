@@ -64,11 +64,12 @@ public sealed class TestBridge : IAsyncDisposable
     };
 
     /// <param name="directory">Reuse a stopped bridge's folder (and so its database) to model a restart.</param>
-    public static async Task<TestBridge> StartAsync(IDictionary<string, string?>? settings = null, string? directory = null)
+    /// <param name="arguments">Command-line settings, for what is read before the in-memory settings apply (SettingsFile).</param>
+    public static async Task<TestBridge> StartAsync(IDictionary<string, string?>? settings = null, string? directory = null, params string[] arguments)
     {
         var ownsDirectory = directory is null;
         directory ??= TestPaths.NewTempDirectory();
-        var builder = BridgeHost.CreateBuilder(["--urls=http://127.0.0.1:0", $"--contentRoot={directory}"]);
+        var builder = BridgeHost.CreateBuilder(["--urls=http://127.0.0.1:0", $"--contentRoot={directory}", .. arguments]);
         var merged = BaseSettings(directory);
         // A null value removes a base setting (e.g. to run without a webhook secret).
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
