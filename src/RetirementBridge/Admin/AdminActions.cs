@@ -23,30 +23,24 @@ internal static partial class AdminActions
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 
-        admin.MapPost("/deliveries/{deliveryId}/close",
-                (string deliveryId, CloseRequest? body, HttpContext http, IRetirementStore store, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct) =>
-                    CloseAsync(deliveryId, null, body, http, store, clock, loggers, ct))
-            .WithName("CloseDelivery")
-            .WithSummary("Close a delivery by hand with a reason: nothing more is sent; the identity is purged once no delivery needs it.")
-            .Accepts<CloseRequest>("application/json")
-            .Produces<RetirementView>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
-
-        admin.MapPost("/retirements/{retirementId}/close",
-                (string retirementId, CloseRequest? body, HttpContext http, IRetirementStore store, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct) =>
-                    CloseAsync(null, retirementId, body, http, store, clock, loggers, ct))
-            .WithName("CloseRetirement")
-            .WithSummary("Close every open delivery of a retirement with one reason, then purge its identity.")
-            .Accepts<CloseRequest>("application/json")
-            .Produces<RetirementView>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        MapClose(admin, "/deliveries/{id}/close", "CloseDelivery", wholeRetirement: false,
+            "Close a delivery by hand with a reason: nothing more is sent; the identity is purged once no delivery needs it.");
+        MapClose(admin, "/retirements/{id}/close", "CloseRetirement", wholeRetirement: true,
+            "Close every open delivery of a retirement with one reason, then purge its identity.");
     }
+
+    private static void MapClose(RouteGroupBuilder admin, string pattern, string name, bool wholeRetirement, string summary) =>
+        admin.MapPost(pattern,
+                (string id, CloseRequest? body, HttpContext http, IRetirementStore store, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct) =>
+                    CloseAsync(wholeRetirement, id, body, http, store, clock, loggers, ct))
+            .WithName(name)
+            .WithSummary(summary)
+            .Accepts<CloseRequest>("application/json")
+            .Produces<RetirementView>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
 
     public sealed record ReplayResponse(string DeliveryId, string Status);
 
@@ -70,7 +64,7 @@ internal static partial class AdminActions
         }
     }
 
-    private static async Task<IResult> CloseAsync(string? deliveryId, string? retirementId, CloseRequest? body, HttpContext http,
+    private static async Task<IResult> CloseAsync(bool wholeRetirement, string id, CloseRequest? body, HttpContext http,
         IRetirementStore store, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct)
     {
         var reason = body?.Reason?.Trim();
@@ -78,15 +72,15 @@ internal static partial class AdminActions
             return AdminEndpoints.InvalidQuery(new() { ["reason"] = [problem] });
 
         var closure = new DeliveryClosure(AdminTokenFilter.CallerOf(http), clock.GetUtcNow(), reason!);
-        var (result, closedRetirement) = deliveryId is not null
-            ? await store.CloseDeliveryAsync(deliveryId, closure, ct)
-            : await store.CloseRetirementAsync(retirementId!, closure, ct);
-        var what = deliveryId is not null ? "delivery" : "retirement";
+        var (result, closedRetirement) = wholeRetirement
+            ? await store.CloseRetirementAsync(id, closure, ct)
+            : await store.CloseDeliveryAsync(id, closure, ct);
+        var what = wholeRetirement ? "retirement" : "delivery";
         switch (result)
         {
             case CloseResult.Closed:
                 var view = (await store.GetRetirementAsync(closedRetirement!, ct))!;
-                LogClosed(loggers.CreateLogger(typeof(AdminActions)), what, deliveryId ?? retirementId!, closure.ClosedBy, view.PersonalDataErased);
+                LogClosed(loggers.CreateLogger(typeof(AdminActions)), what, id, closure.ClosedBy, view.PersonalDataErased);
                 return Results.Ok(view);
             case CloseResult.NotFound:
                 return Problems.Create(404, "not-found", $"No such {what}");

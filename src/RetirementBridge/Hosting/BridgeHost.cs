@@ -87,7 +87,7 @@ public static class BridgeHost
             return;
         var path = Path.GetFullPath(file);
         if (!File.Exists(path))
-            throw new BridgeConfigurationException("SettingsFile names no readable file");
+            throw new BridgeConfigurationException($"SettingsFile names no readable file ({path}; a relative path is taken from the working directory)");
         try
         {
             configuration.AddJsonFile(new Microsoft.Extensions.FileProviders.PhysicalFileProvider(Path.GetDirectoryName(path)!),

@@ -30,34 +30,29 @@ internal sealed partial class CredentialReloader(
 
     private void Reload()
     {
+        _secretsDigest = ReloadIfChanged("Webhook:Secrets", _secretsDigest,
+            () => keys.Replace(BridgeSettings.ParseSecrets(configuration)), () => keys.Count);
+        _tokensDigest = ReloadIfChanged("Admin:Tokens", _tokensDigest,
+            () => tokens.Replace(BridgeSettings.ParseAdminTokens(configuration)), () => tokens.Count);
+    }
+
+    /// <returns>The digest now in force: the new one once applied, the old one when the change was refused.</returns>
+    private string ReloadIfChanged(string key, string inForce, Action apply, Func<int> count)
+    {
         // File watchers often fire twice per save, and for any key: act only when these values really changed.
-        var secretsDigest = Digest(configuration, "Webhook:Secrets");
-        if (secretsDigest != _secretsDigest)
+        var digest = Digest(configuration, key);
+        if (digest == inForce)
+            return inForce;
+        try
         {
-            try
-            {
-                keys.Replace(BridgeSettings.ParseSecrets(configuration));
-                _secretsDigest = secretsDigest;
-                LogReloaded("Webhook:Secrets", keys.Count);
-            }
-            catch (BridgeConfigurationException ex)
-            {
-                LogRefused(ex.Message, "Webhook:Secrets", keys.Count);
-            }
+            apply();
+            LogReloaded(key, count());
+            return digest;
         }
-        var tokensDigest = Digest(configuration, "Admin:Tokens");
-        if (tokensDigest != _tokensDigest)
+        catch (BridgeConfigurationException ex)
         {
-            try
-            {
-                tokens.Replace(BridgeSettings.ParseAdminTokens(configuration));
-                _tokensDigest = tokensDigest;
-                LogReloaded("Admin:Tokens", tokens.Count);
-            }
-            catch (BridgeConfigurationException ex)
-            {
-                LogRefused(ex.Message, "Admin:Tokens", tokens.Count);
-            }
+            LogRefused(ex.Message, key, count());
+            return inForce;
         }
     }
 
