@@ -30,6 +30,6 @@ internal static class MailchimpRegistration
                 client.Timeout = options.Timeout;
                 client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", basic);
             })
-            .ConfigureDeleterHttpClient();
+            .ConfigureForDeleter();
     }
 }

@@ -14,6 +14,6 @@ internal static class WebhookRegistration
             return;
 
         services.AddHttpClient(WebhookDeleter.HttpClientName, client => client.Timeout = options.Timeout)
-            .ConfigureDeleterHttpClient();
+            .ConfigureForDeleter();
     }
 }

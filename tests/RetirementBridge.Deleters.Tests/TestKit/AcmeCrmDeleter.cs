@@ -1,14 +1,18 @@
+// The integrator's deleter shown whole in README.md ("Adding a deleter") and in the test kit's README, compiled and
+// run here in the integrator's own namespace, so a missing using or a non-public API shows up. DocumentationTests
+// fails when either README's code differs from this file: change them together.
+using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using MediatR;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using RetirementBridge.Deleters;
 
-namespace RetirementBridge.Deleters.Tests.TestKit;
+namespace AcmeCrm;
 
-// The integrator's deleter from src/RetirementBridge.Deleters.Testing/README.md, kept here so the README's example
-// is compiled and run. Change both together.
-
+/// <summary>Configuration section <c>Deleters:AcmeCrm</c>.</summary>
 public sealed class AcmeCrmOptions : DeleterOptions
 {
     public string? Token { get; set; }
@@ -31,7 +35,19 @@ public sealed class AcmeCrmDeleter(IHttpClientFactory clients) : INotificationHa
         // The id, not the email, goes to the provider: nothing identifying ends up in a URL.
         using var response = await clients.CreateClient("acme-crm").PostAsJsonAsync(
             "/v1/erasures", new { user_id = notification.Learner.LmsUserId }, cancellationToken);
-        notification.Report(HttpOutcomes.FromResponse(response));
+        notification.Report(Outcome(response));
+    }
+
+    private static DeletionOutcome Outcome(HttpResponseMessage response)
+    {
+        // Acme says "slow down" with 429 and X-RateLimit-Reset (seconds to wait) instead of Retry-After.
+        if (response.StatusCode == HttpStatusCode.TooManyRequests
+            && response.Headers.TryGetValues("X-RateLimit-Reset", out var values)
+            && int.TryParse(values.First(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            && seconds > 0)
+            return DeletionOutcome.Transient("HTTP 429", TimeSpan.FromSeconds(seconds));
+        // 2xx deleted; 404, 410 gone; 408, 425, 429, 5xx transient (honouring Retry-After); anything else permanent.
+        return HttpOutcomes.FromResponse(response);
     }
 }
 
@@ -39,13 +55,12 @@ public static class AcmeCrmRegistration
 {
     public static IServiceCollection AddAcmeCrmDeleter(this IServiceCollection services, IConfiguration deletersSection)
     {
+        // Binds and validates Deleters:AcmeCrm; returns null (registers nothing) unless Enabled is true.
         var options = services.AddDeleter<AcmeCrmDeleter, AcmeCrmOptions>("acme-crm", deletersSection.GetSection("AcmeCrm"));
         if (options is not null)
-            services.AddHttpClient("acme-crm", client =>
-            {
-                client.BaseAddress = options.BaseUrl;
-                client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.Token);
-            });
+            // The name the handler creates: BaseAddress and Timeout from the options, no URL logging, no redirects.
+            services.AddDeleterHttpClient("acme-crm", options, client =>
+                client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.Token));
         return services;
     }
 }
