@@ -16,6 +16,11 @@ internal sealed class WebhookReceiver : IDisposable
 
     public WireMockServer Server { get; } = Loopback.StartFake();
 
+    // Anything but the receiver's path answers 418, not WireMock's 404, which the deleter would rightly read as
+    // "gone": a request to a wrong path must fail the test, not pass as success.
+    public WebhookReceiver() =>
+        Server.Given(Request.Create()).AtPriority(int.MaxValue).RespondWith(Response.Create().WithStatusCode(418));
+
     public IReadOnlyList<IRequestMessage> Requests => Server.LogEntries.Select(entry => entry.RequestMessage).ToList();
 
     public void Answers(int status, string? retryAfter = null)
