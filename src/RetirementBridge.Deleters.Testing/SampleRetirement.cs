@@ -1,7 +1,7 @@
 namespace RetirementBridge.Deleters.Testing;
 
 /// <summary>
-/// A made-up learner and notification for tests. The email has mixed case on purpose: providers that key on email
+/// Made-up learners and erasure items for tests. The email has mixed case on purpose: providers that key on email
 /// usually want it lower-cased, and a test with an already lower-case address cannot tell.
 /// </summary>
 public static class SampleRetirement
@@ -18,8 +18,17 @@ public static class SampleRetirement
         string site = "courses.example.org") =>
         new(lmsUserId, username, email, retiredUsername, retiredEmail, site);
 
+    /// <summary>The <paramref name="n"/>th of a batch of distinct learners (ids 5001, 5002, ...; emails learner-n@...).</summary>
+    public static RetiredLearner NthLearner(int n) =>
+        Learner($"Learner.{n}@Example.COM", $"learner_{n}", 5000 + n, $"retired__user_{n:x6}", $"retired__user_{n:x6}@retired.invalid");
+
     /// <param name="deliveryId">Stable across the attempts of one delivery; a fresh id when omitted.</param>
-    public static UserRetired Notification(
-        RetiredLearner? learner = null, int attempt = 1, string? deliveryId = null, string? retirementId = null) =>
-        new(retirementId ?? $"ret_{Guid.NewGuid():N}", deliveryId ?? $"dlv_{Guid.NewGuid():N}", attempt, learner ?? Learner());
+    /// <param name="providerReference">What an earlier call reported (a job reference, for a job check).</param>
+    public static ErasureItem Item(
+        RetiredLearner? learner = null, int attempt = 1, string? deliveryId = null, string? retirementId = null, string? providerReference = null) =>
+        new(deliveryId ?? $"dlv_{Guid.NewGuid():N}", retirementId ?? $"ret_{Guid.NewGuid():N}", attempt, learner ?? Learner(), providerReference);
+
+    /// <summary>One item per learner 1..<paramref name="count"/>.</summary>
+    public static IReadOnlyList<ErasureItem> Batch(int count) =>
+        Enumerable.Range(1, count).Select(n => Item(NthLearner(n))).ToList();
 }

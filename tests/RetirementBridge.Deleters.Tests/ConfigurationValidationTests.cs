@@ -73,7 +73,7 @@ public sealed class ConfigurationValidationTests
         });
 
         Assert.Empty(kit.Services.GetServices<DeleterRegistration>());
-        await Assert.ThrowsAsync<InvalidOperationException>(() => kit.RunAsync("mailchimp", SampleRetirement.Notification()));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => kit.EraseAsync("mailchimp", SampleRetirement.Item()));
     }
 
     [Fact]

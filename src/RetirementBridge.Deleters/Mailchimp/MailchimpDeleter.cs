@@ -8,28 +8,31 @@ namespace RetirementBridge.Deleters.Mailchimp;
 /// audience (see <see cref="MailchimpOptions.Audiences"/>), one audience after another so that one delivery holds
 /// one connection and <see cref="DeleterOptions.MaxConcurrency"/> bounds the account's concurrent connections.
 /// </summary>
-internal sealed class MailchimpDeleter(IMailchimpApi api, MailchimpOptions options) : INotificationHandler<UserRetired>
+internal sealed class MailchimpDeleter(IMailchimpApi api, MailchimpOptions options) : IRequestHandler<EraseLearners, DeletionResults>
 {
-    public async Task Handle(UserRetired notification, CancellationToken cancellationToken)
+    public async Task<DeletionResults> Handle(EraseLearners request, CancellationToken cancellationToken)
     {
-        var email = notification.Learner.Email;
+        // Mailchimp has no batch delete-permanent: its batch size is 1, and the loop is only the contract's shape.
+        var results = new DeletionResults();
+        foreach (var item in request.Items)
+            results.Set(item, await EraseAsync(item.Learner, cancellationToken).ConfigureAwait(false));
+        return results;
+    }
+
+    private async Task<DeletionOutcome> EraseAsync(RetiredLearner learner, CancellationToken cancellationToken)
+    {
+        var email = learner.Email;
+        // The hash of "" exists nowhere, so every audience would answer 404 and the learner would count as Gone.
         if (string.IsNullOrWhiteSpace(email))
-        {
-            // The hash of "" exists nowhere, so every audience would answer 404 and the learner would count as Gone.
-            notification.Report(DeletionOutcome.Permanent("the learner has no email address"));
-            return;
-        }
+            return DeletionOutcome.Permanent("the learner has no email address");
 
         var hash = SubscriberHash.Of(email);
-        var secrets = new LearnerSecrets(email, notification.Learner.Username, hash);
+        var secrets = new LearnerSecrets(email, learner.Username, hash);
         var directory = new AudienceDirectory(api, options);
 
         var (audiences, failure) = await directory.GetAsync(cancellationToken).ConfigureAwait(false);
         if (failure is not null)
-        {
-            notification.Report(failure);
-            return;
-        }
+            return failure;
 
         var results = new List<DeletionOutcome>(audiences.Count);
         foreach (var audience in audiences)
@@ -41,7 +44,7 @@ internal sealed class MailchimpDeleter(IMailchimpApi api, MailchimpOptions optio
             if (outcome.Kind == DeletionOutcomeKind.Transient)
                 break;
         }
-        notification.Report(AudienceTally.Combine(results, audiences.Count));
+        return AudienceTally.Combine(results, audiences.Count);
     }
 
     private async Task<DeletionOutcome> DeleteFromAsync(

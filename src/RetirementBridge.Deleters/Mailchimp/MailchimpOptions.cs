@@ -24,6 +24,10 @@ public sealed partial class MailchimpOptions : DeleterOptions
     /// <summary><see cref="DeleterOptions.BaseUrl"/>, or <c>https://{dc}.api.mailchimp.com</c> by default; null while the key is malformed.</summary>
     public Uri? EffectiveBaseUrl => BaseUrl ?? (DataCentre is { } dc ? new Uri($"https://{dc}.api.mailchimp.com") : null);
 
+    public override string RequestShape =>
+        "POST /3.0/lists/{list_id}/members/{subscriber_hash}/actions/delete-permanent per audience per learner" +
+        " (GET /3.0/lists first when no Audiences are configured)";
+
     public override IEnumerable<string> Validate()
     {
         foreach (var problem in base.Validate())

@@ -22,11 +22,11 @@ internal static class RetirementEvent
         string RetirementId, long LmsUserId, string Username, string Email, string? RetiredUsername, string? RetiredEmail, string Site);
 
     /// <summary>The exact bytes that are both signed and sent.</summary>
-    public static byte[] Serialize(UserRetired notification, DateTimeOffset now)
+    public static byte[] Serialize(ErasureItem item, DateTimeOffset now)
     {
-        var learner = notification.Learner;
+        var learner = item.Learner;
         var data = new Data(
-            notification.RetirementId,
+            item.RetirementId,
             learner.LmsUserId,
             learner.Username,
             learner.Email,

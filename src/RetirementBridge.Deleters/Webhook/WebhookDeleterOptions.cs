@@ -27,6 +27,8 @@ public sealed class WebhookDeleterOptions : DeleterOptions
 
     internal WebhookSecret SigningSecret() => WebhookSecret.Parse(Secret!);
 
+    public override string RequestShape => "POST {Url} (a signed user.retire_lms_misc event) per learner";
+
     public override IEnumerable<string> Validate()
     {
         foreach (var problem in base.Validate())

@@ -10,8 +10,8 @@ public sealed class AudienceDiscoveryTests : IDisposable
     private readonly MailchimpFake _mailchimp = new();
 
     private async Task<DeletionOutcome> RunAsync() =>
-        PersonalData.AssertNone(await DeleterTestKit.RunOnceAsync(
-            BuiltIn.Deleters, _mailchimp.Settings(), "mailchimp", SampleRetirement.Notification()));
+        PersonalData.AssertNone(await DeleterTestKit.EraseOnceAsync(
+            BuiltIn.Deleters, _mailchimp.Settings(), "mailchimp", SampleRetirement.Item()));
 
     private IReadOnlyList<string?> ListedOffsets() =>
         _mailchimp.Requests.Where(r => r.Path == "/3.0/lists").Select(r => r.Query!["offset"].Single()).ToList();

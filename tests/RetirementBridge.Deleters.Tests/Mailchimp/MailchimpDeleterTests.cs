@@ -11,8 +11,8 @@ public sealed class MailchimpDeleterTests : IDisposable
     private readonly MailchimpFake _mailchimp = new();
 
     private async Task<DeletionOutcome> RunAsync(Dictionary<string, string?> settings) =>
-        PersonalData.AssertNone(await DeleterTestKit.RunOnceAsync(
-            BuiltIn.Deleters, settings, "mailchimp", SampleRetirement.Notification()));
+        PersonalData.AssertNone(await DeleterTestKit.EraseOnceAsync(
+            BuiltIn.Deleters, settings, "mailchimp", SampleRetirement.Item()));
 
     [Fact]
     public void Subscriber_hash_is_the_md5_of_the_lower_cased_email()
@@ -183,9 +183,9 @@ public sealed class MailchimpDeleterTests : IDisposable
     public async Task A_learner_without_an_email_is_permanent_rather_than_gone()
     {
         _mailchimp.NotAMemberElsewhere();
-        var notification = SampleRetirement.Notification(SampleRetirement.Learner(email: ""));
+        var notification = SampleRetirement.Item(SampleRetirement.Learner(email: ""));
 
-        var outcome = await DeleterTestKit.RunOnceAsync(BuiltIn.Deleters, _mailchimp.Settings("a1"), "mailchimp", notification);
+        var outcome = await DeleterTestKit.EraseOnceAsync(BuiltIn.Deleters, _mailchimp.Settings("a1"), "mailchimp", notification);
 
         Assert.Equal(DeletionOutcomeKind.Permanent, outcome.Kind);
         Assert.Empty(_mailchimp.Requests);

@@ -28,14 +28,20 @@ public sealed class AcmeCrmOptions : DeleterOptions
     }
 }
 
-public sealed class AcmeCrmDeleter(IHttpClientFactory clients) : INotificationHandler<UserRetired>
+public sealed class AcmeCrmDeleter(IHttpClientFactory clients) : IRequestHandler<EraseLearners, DeletionResults>
 {
-    public async Task Handle(UserRetired notification, CancellationToken cancellationToken)
+    /// <summary>One call for the learners the bridge hands over (Acme takes one per request: BatchSize 1).</summary>
+    public async Task<DeletionResults> Handle(EraseLearners request, CancellationToken cancellationToken)
     {
-        // The id, not the email, goes to the provider: nothing identifying ends up in a URL.
-        using var response = await clients.CreateClient("acme-crm").PostAsJsonAsync(
-            "/v1/erasures", new { user_id = notification.Learner.LmsUserId }, cancellationToken);
-        notification.Report(Outcome(response));
+        var results = new DeletionResults();
+        foreach (var item in request.Items)
+        {
+            // The id, not the email, goes to the provider: nothing identifying ends up in a URL.
+            using var response = await clients.CreateClient("acme-crm").PostAsJsonAsync(
+                "/v1/erasures", new { user_id = item.Learner.LmsUserId }, cancellationToken);
+            results.Set(item, Outcome(response));
+        }
+        return results;
     }
 
     private static DeletionOutcome Outcome(HttpResponseMessage response)

@@ -26,9 +26,9 @@ public sealed class AcmeCrmDeleterTests : IDisposable
         ["Deleters:AcmeCrm:Token"] = "test-token",
     };
 
-    private Task<DeletionOutcome> RunAsync() => DeleterTestKit.RunOnceAsync(
+    private Task<DeletionOutcome> RunAsync() => DeleterTestKit.EraseOnceAsync(
         (services, configuration) => services.AddAcmeCrmDeleter(configuration.GetSection("Deleters")),
-        Settings, "acme-crm", SampleRetirement.Notification());
+        Settings, "acme-crm", SampleRetirement.Item());
 
     [Fact]
     public async Task Erasure_accepted_is_deleted()

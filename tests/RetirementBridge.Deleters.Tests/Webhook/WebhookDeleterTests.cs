@@ -26,10 +26,10 @@ public sealed class WebhookDeleterTests : IDisposable
             },
             settings ?? _receiver.Settings());
 
-    private async Task<DeletionOutcome> RunAsync(UserRetired? notification = null, Dictionary<string, string?>? settings = null)
+    private async Task<DeletionOutcome> RunAsync(ErasureItem? notification = null, Dictionary<string, string?>? settings = null)
     {
         await using var kit = CreateKit(settings);
-        return PersonalData.AssertNone(await kit.RunAsync("webhook", notification ?? SampleRetirement.Notification()));
+        return PersonalData.AssertNone(await kit.EraseAsync("webhook", notification ?? SampleRetirement.Item()));
     }
 
     private WebhookVerification Verify(IRequestMessage request, string secret = Secret) =>
@@ -41,7 +41,7 @@ public sealed class WebhookDeleterTests : IDisposable
     public async Task Posts_a_signed_retirement_event_that_the_receiver_can_verify()
     {
         _receiver.Answers(204);
-        var notification = SampleRetirement.Notification(deliveryId: "dlv_01JD4", retirementId: "ret_77");
+        var notification = SampleRetirement.Item(deliveryId: "dlv_01JD4", retirementId: "ret_77");
 
         var outcome = await RunAsync(notification);
 
@@ -75,7 +75,7 @@ public sealed class WebhookDeleterTests : IDisposable
         _receiver.Answers(200);
         var learner = SampleRetirement.Learner(retiredUsername: "", retiredEmail: "");
 
-        await RunAsync(SampleRetirement.Notification(learner));
+        await RunAsync(SampleRetirement.Item(learner));
 
         using var body = JsonDocument.Parse(Assert.Single(_receiver.Requests).BodyAsBytes);
         Assert.Equal(JsonValueKind.Null, body.RootElement.GetProperty("data").GetProperty("retired_username").ValueKind);
@@ -91,9 +91,9 @@ public sealed class WebhookDeleterTests : IDisposable
             .RespondWith(Response.Create().WithStatusCode(200));
         await using var kit = CreateKit();
 
-        var first = await kit.RunAsync("webhook", SampleRetirement.Notification(attempt: 1, deliveryId: "dlv_same"));
+        var first = await kit.EraseAsync("webhook", SampleRetirement.Item(attempt: 1, deliveryId: "dlv_same"));
         _clock.Advance(TimeSpan.FromMinutes(1));
-        var second = await kit.RunAsync("webhook", SampleRetirement.Notification(attempt: 2, deliveryId: "dlv_same"));
+        var second = await kit.EraseAsync("webhook", SampleRetirement.Item(attempt: 2, deliveryId: "dlv_same"));
 
         Assert.Equal(DeletionOutcomeKind.Transient, first.Kind);
         Assert.Equal(DeletionOutcomeKind.Deleted, second.Kind);
