@@ -3,8 +3,9 @@ using RetirementBridge.Deleters;
 namespace RetirementBridge.Dispatch;
 
 /// <summary>
-/// One deleter's share of the dispatcher: its own concurrency slots and its own pause. Lanes never wait for each
-/// other, so a slow or failing provider only ever holds up its own deliveries.
+/// One deleter's share of the dispatcher: its own concurrency slots (one slot is one call, of up to a batch of
+/// deliveries) and its own pause. Lanes never wait for each other, so a slow or failing provider only ever holds up
+/// its own deliveries. Its request rate limit is enforced on every HTTP request of its calls (DeleterHttpHandler).
 /// </summary>
 internal sealed class DeleterLane(DeleterRegistration registration)
 {
@@ -14,8 +15,13 @@ internal sealed class DeleterLane(DeleterRegistration registration)
 
     public TimeSpan Timeout => registration.Timeout;
 
-    /// <summary>Longer than an attempt can run, so a live attempt's lease never lapses under it.</summary>
-    public TimeSpan Lease => registration.Timeout + TimeSpan.FromMinutes(1);
+    public int BatchSize => registration.BatchSize;
+
+    public DeleterOptions Options => registration.Options;
+
+    /// <summary>Longer than a slot's work can run (a job-check call, then an erase call), so a live call's lease never
+    /// lapses under it.</summary>
+    public TimeSpan Lease => 2 * registration.Timeout + TimeSpan.FromMinutes(1);
 
     /// <summary>Set when the provider asked us to wait (Retry-After): the whole lane waits, not just one learner,
     /// because a rate limit applies to the account.</summary>

@@ -1,4 +1,3 @@
-using MediatR;
 using RetirementBridge.Deleters;
 using RetirementBridge.Hosting;
 using RetirementBridge.Storage;
@@ -66,21 +65,23 @@ public sealed partial class DeliveryDispatcher(
         await Task.WhenAll(remaining);
     }
 
+    /// <summary>Fills each lane's free slots: one slot is one call, carrying up to the deleter's batch of deliveries.</summary>
     private async Task ClaimAndStartAsync(CancellationToken stopping)
     {
         foreach (var lane in _lanes)
         {
-            var now = clock.GetUtcNow();
-            if (!lane.CanClaim(now))
-                continue;
-            var claimed = await store.ClaimDueAsync(lane.Name, lane.FreeSlots, _owner, now, lane.Lease, stopping);
-            foreach (var delivery in claimed)
+            while (lane.CanClaim(clock.GetUtcNow()))
             {
+                var claimed = await store.ClaimDueAsync(lane.Name, lane.BatchSize, _owner, clock.GetUtcNow(), lane.Lease, stopping);
+                if (claimed.Count == 0)
+                    break;
                 lane.Started();
-                var task = RunAsync(lane, delivery, stopping);
+                var task = RunAsync(lane, claimed, stopping);
                 lock (_inFlight)
                     _inFlight.Add(task);
                 _ = task.ContinueWith(t => { lock (_inFlight) _inFlight.Remove(t); }, TaskScheduler.Default);
+                if (claimed.Count < lane.BatchSize)
+                    break; // nothing more is due now
             }
         }
     }
@@ -103,30 +104,13 @@ public sealed partial class DeliveryDispatcher(
         return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
     }
 
-    private async Task RunAsync(DeleterLane lane, ClaimedDelivery delivery, CancellationToken stopping)
+    /// <summary>One slot's work: the claimed job checks in one call, the claimed erasures in another.</summary>
+    private async Task RunAsync(DeleterLane lane, IReadOnlyList<ClaimedDelivery> claimed, CancellationToken stopping)
     {
-        var attempt = delivery.Attempts + 1;
         try
         {
-            var outcome = await AttemptAsync(lane, delivery, attempt, stopping);
-            var record = schedule.Decide(delivery, _owner, attempt, outcome, clock.GetUtcNow());
-            if (outcome.RetryAfter is not null && record.NextAttemptAt is { } resume)
-                lane.PauseUntil(resume);
-            // Not cancellable: an attempt that ran must be recorded even while the host stops.
-            var recorded = await store.RecordAttemptAsync(record, CancellationToken.None);
-            LogAttempt(delivery.DeliveryId, delivery.RetirementId, lane.Name, attempt, record.Outcome, record.Status,
-                record.NextAttemptAt is { } next ? LogTime.Iso(next) : "none", record.LastError ?? "none", recorded);
-            if (record.Status == DeliveryStatus.Dead && recorded)
-                LogDead(delivery.DeliveryId, delivery.RetirementId, lane.Name, attempt, record.LastError);
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-            LogInterrupted(delivery.DeliveryId, lane.Name);
-        }
-        catch (Exception ex)
-        {
-            // Only a store failure can land here: the delivery stays leased and is retried when the lease lapses.
-            LogRecordFailed(delivery.DeliveryId, lane.Name, ex.GetType().Name);
+            foreach (var group in claimed.GroupBy(d => d.ChecksJob))
+                await CallAsync(lane, group.ToList(), stopping);
         }
         finally
         {
@@ -135,20 +119,54 @@ public sealed partial class DeliveryDispatcher(
         }
     }
 
-    private async Task<DeletionOutcome> AttemptAsync(DeleterLane lane, ClaimedDelivery delivery, int attempt, CancellationToken stopping)
+    private async Task CallAsync(DeleterLane lane, IReadOnlyList<ClaimedDelivery> deliveries, CancellationToken stopping)
     {
-        await using var scope = services.CreateAsyncScope();
-        INotificationHandler<UserRetired> handler;
         try
         {
-            handler = scope.ServiceProvider.GetRequiredKeyedService<INotificationHandler<UserRetired>>(lane.Name);
+            var items = deliveries.Select(d => new ErasureItem(d.DeliveryId, d.RetirementId, d.Attempts + 1, d.Learner, d.ProviderReference)).ToList();
+            DeleterRequest request = deliveries[0].ChecksJob ? new CheckErasureJobs(lane.Name, items) : new EraseLearners(lane.Name, items);
+            var results = await SendAsync(request, stopping);
+
+            var now = clock.GetUtcNow();
+            var records = deliveries.Select((d, i) => schedule.Decide(d, _owner, results.For(items[i])!, now, lane.Options)).ToList();
+            // A provider's "wait" applies to the account, so it pauses the whole lane.
+            if (items.Select(results.For).Any(o => o!.RetryAfter is not null) && records.Max(r => r.NextAttemptAt) is { } resume)
+                lane.PauseUntil(resume);
+            // Not cancellable: a call that ran must be recorded even while the host stops.
+            var recorded = await store.RecordAttemptsAsync(records, CancellationToken.None);
+            for (var i = 0; i < deliveries.Count; i++)
+                Log(lane, deliveries[i], records[i], recorded[i]);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            LogInterrupted(deliveries.Count, deliveries[0].DeliveryId, lane.Name);
         }
         catch (Exception ex)
         {
-            return DeletionOutcome.Transient($"deleter could not be created ({ex.GetType().Name})");
+            // Only a store failure can land here (the pipeline turns every deleter failure into outcomes): the
+            // deliveries stay leased and run again when the lease lapses.
+            LogRecordFailed(deliveries.Count, deliveries[0].DeliveryId, lane.Name, ex.GetType().Name);
         }
-        var notification = new UserRetired(delivery.RetirementId, delivery.DeliveryId, attempt, delivery.Learner, delivery.ProviderReference);
-        return await DeleterInvoker.InvokeAsync(handler, notification, lane.Timeout, stopping);
+    }
+
+    private async Task<DeletionResults> SendAsync(DeleterRequest request, CancellationToken stopping)
+    {
+        await using var scope = services.CreateAsyncScope();
+        return request switch
+        {
+            CheckErasureJobs check => await DeleterPipeline.SendAsync(scope.ServiceProvider, check, stopping),
+            EraseLearners erase => await DeleterPipeline.SendAsync(scope.ServiceProvider, erase, stopping),
+            _ => throw new ArgumentOutOfRangeException(nameof(request)),
+        };
+    }
+
+    private void Log(DeleterLane lane, ClaimedDelivery delivery, AttemptRecord record, bool recorded)
+    {
+        var what = delivery.ChecksJob ? $"job check {delivery.JobChecks + 1}" : $"attempt {delivery.Attempts + 1}";
+        LogAttempt(delivery.DeliveryId, delivery.RetirementId, lane.Name, what, record.Outcome, record.Status,
+            record.NextAttemptAt is { } next ? LogTime.Iso(next) : "none", record.LastError ?? "none", recorded);
+        if (record.Status == DeliveryStatus.Dead && recorded)
+            LogDead(delivery.DeliveryId, delivery.RetirementId, lane.Name, delivery.Attempts + (record.CountsAsAttempt ? 1 : 0), record.LastError);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Store unavailable while dispatching ({Error}); retrying in 5 s")]
@@ -156,17 +174,17 @@ public sealed partial class DeliveryDispatcher(
 
     // ":l" renders a string without quotes, so ids and times in the line can be copied as they are.
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "Delivery {DeliveryId:l} (retirement {RetirementId:l}) to {Deleter:l}: attempt {Attempt} {Outcome:l}, now {Status:l}, next attempt {NextAttemptAt:l}, error {Error:l}, recorded {Recorded}")]
-    private partial void LogAttempt(string deliveryId, string retirementId, string deleter, int attempt, string? outcome, string status, string nextAttemptAt, string error, bool recorded);
+        Message = "Delivery {DeliveryId:l} (retirement {RetirementId:l}) to {Deleter:l}: {Attempt:l} {Outcome:l}, now {Status:l}, next attempt {NextAttemptAt:l}, error {Error:l}, recorded {Recorded}")]
+    private partial void LogAttempt(string deliveryId, string retirementId, string deleter, string attempt, string? outcome, string status, string nextAttemptAt, string error, bool recorded);
 
     // The one line an operator must alert on: this learner is not erased in this system until someone acts.
     [LoggerMessage(Level = LogLevel.Error,
         Message = "Delivery {DeliveryId:l} (retirement {RetirementId:l}) to {Deleter:l} is DEAD after {Attempt} attempts: {Error:l}. Fix the cause, then POST /v1/deliveries/{DeliveryId:l}/replay (or close it: POST /v1/deliveries/{DeliveryId:l}/close)")]
     private partial void LogDead(string deliveryId, string retirementId, string deleter, int attempt, string? error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId:l} to {Deleter:l} interrupted by shutdown; it runs again after restart")]
-    private partial void LogInterrupted(string deliveryId, string deleter);
+    [LoggerMessage(Level = LogLevel.Information, Message = "A call of {Count} deliveries (first {DeliveryId:l}) to {Deleter:l} was interrupted by shutdown; it runs again after restart")]
+    private partial void LogInterrupted(int count, string deliveryId, string deleter);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not record the attempt of delivery {DeliveryId:l} to {Deleter:l} ({ErrorType:l}); it is retried when its lease lapses")]
-    private partial void LogRecordFailed(string deliveryId, string deleter, string errorType);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not record a call of {Count} deliveries (first {DeliveryId:l}) to {Deleter:l} ({ErrorType:l}); they run again when their lease lapses")]
+    private partial void LogRecordFailed(int count, string deliveryId, string deleter, string errorType);
 }

@@ -30,6 +30,9 @@ internal sealed partial class StoreStartup(
         var added = await store.AddMissingDeliveriesAsync(names, now, now + dispatch.RetryDeadline, cancellationToken);
         if (added > 0)
             LogAddedDeliveries(added);
+        var live = deleters.Where(d => !d.DryRun).Select(d => d.Name).ToList();
+        if (await store.ReleaseDryRunsAsync(live, now, cancellationToken) is > 0 and var released)
+            LogReleasedDryRuns(released);
         foreach (var (deleter, count) in await store.CountOrphanedDeliveriesAsync(names, cancellationToken))
             LogOrphaned(count, deleter);
         if (await store.CountDeadHoldingIdentityAsync(cancellationToken) is > 0 and var dead)
@@ -44,11 +47,15 @@ internal sealed partial class StoreStartup(
         else if (!dispatch.Enabled)
             LogDispatchOff(string.Join(", ", names));
         else
-            LogDeleters(string.Join(", ", names));
+            LogDeleters(string.Join("; ", deleters.Select(Describe)));
         WarnAboutUnknownSections();
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>"braze (batch 50, 20000 requests per 00:01:00, 4 at once)", plus "DRY RUN" when nothing is sent.</summary>
+    private static string Describe(DeleterRegistration deleter) =>
+        $"{deleter.Name} (batch {deleter.BatchSize}, {deleter.Options.RateLimit}, {deleter.MaxConcurrency} at once{(deleter.DryRun ? ", DRY RUN: nothing is sent" : "")})";
 
     private void WarnAboutUnknownSections()
     {
@@ -62,6 +69,9 @@ internal sealed partial class StoreStartup(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Added {Count} deliveries for newly enabled deleters to unfinished retirements")]
     private partial void LogAddedDeliveries(int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Count} deliveries left by a dry run are due now that their deleter runs for real")]
+    private partial void LogReleasedDryRuns(int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} unfinished deliveries belong to deleter {Deleter:l}, which is not enabled: they wait until it is, or until an operator closes them")]
     private partial void LogOrphaned(int count, string deleter);

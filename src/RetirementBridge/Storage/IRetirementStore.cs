@@ -26,8 +26,12 @@ public interface IRetirementStore
     /// </summary>
     Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string deleter, int max, string owner, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken);
 
-    /// <summary>Records how a leased attempt ended. False when the lease was lost (another owner took it over).</summary>
-    Task<bool> RecordAttemptAsync(AttemptRecord record, CancellationToken cancellationToken);
+    /// <summary>Records how one call ended for each of its leased deliveries, in one transaction. For each, false when
+    /// its lease was lost (another owner took it over) and nothing was recorded.</summary>
+    Task<IReadOnlyList<bool>> RecordAttemptsAsync(IReadOnlyList<AttemptRecord> records, CancellationToken cancellationToken);
+
+    /// <summary>Deliveries left in dry run by these deleters (now running for real) become due; returns how many.</summary>
+    Task<int> ReleaseDryRunsAsync(IReadOnlyCollection<string> liveDeleters, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>When the earliest delivery of these deleters becomes due (or its lease lapses); null when none waits.</summary>
     Task<DateTimeOffset?> NextDueAsync(IReadOnlyCollection<string> deleters, CancellationToken cancellationToken);

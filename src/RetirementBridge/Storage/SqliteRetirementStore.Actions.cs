@@ -10,7 +10,8 @@ public sealed partial class SqliteRetirementStore
         {
             var updated = await ExecuteAsync(connection, transaction,
                 """
-                UPDATE deliveries SET status = 'pending', next_attempt_at = $now, deadline_at = $deadline, updated_at = $now, completed_at = NULL
+                UPDATE deliveries SET status = 'pending', next_attempt_at = $now, deadline_at = $deadline, updated_at = $now, completed_at = NULL,
+                                      job_deadline_at = NULL, job_checks = 0
                 WHERE id = $id AND status IN ('dead', 'failed_will_retry');
                 """,
                 cancellationToken, ("$now", Ms(now)), ("$deadline", Ms(newDeadline)), ("$id", deliveryId));

@@ -10,7 +10,7 @@ public sealed partial class SqliteRetirementStore
 
     private const string DeliveryColumns =
         "id, retirement_id, deleter, status, attempts, outcome, next_attempt_at, deadline_at, last_error, provider_reference, " +
-        "created_at, updated_at, completed_at, closed_by, closed_at, close_reason";
+        "created_at, updated_at, completed_at, closed_by, closed_at, close_reason, job_deadline_at, job_checks";
 
     public async Task<RetirementView?> GetRetirementAsync(string retirementId, CancellationToken cancellationToken) =>
         (await ReadRetirementsAsync("WHERE id = $id", cancellationToken, ("$id", retirementId))).SingleOrDefault();
@@ -65,7 +65,7 @@ public sealed partial class SqliteRetirementStore
         {
             var counts = new Dictionary<string, int>();
             await using var query = Command(connection, null,
-                "SELECT deleter, COUNT(*) FROM deliveries WHERE status IN ('pending', 'failed_will_retry', 'in_progress') GROUP BY deleter;");
+                "SELECT deleter, COUNT(*) FROM deliveries WHERE status IN ('pending', 'failed_will_retry', 'in_progress', 'waiting_on_provider', 'dry_run') GROUP BY deleter;");
             await using var reader = await query.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -95,7 +95,8 @@ public sealed partial class SqliteRetirementStore
                 reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4),
                 reader.IsDBNull(5) ? null : reader.GetString(5), Time(reader.GetValue(6)), Time(reader.GetInt64(7)),
                 reader.IsDBNull(8) ? null : reader.GetString(8), reader.IsDBNull(9) ? null : reader.GetString(9),
-                Time(reader.GetInt64(10)), Time(reader.GetInt64(11)), Time(reader.GetValue(12)), closure));
+                Time(reader.GetInt64(10)), Time(reader.GetInt64(11)), Time(reader.GetValue(12)), closure,
+                Time(reader.GetValue(16)), reader.GetInt32(17)));
         }
         return result;
     }

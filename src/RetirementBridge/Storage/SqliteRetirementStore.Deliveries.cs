@@ -9,7 +9,7 @@ public sealed partial class SqliteRetirementStore
 {
     private const string DueCondition =
         """
-        ((d.status IN ('pending', 'failed_will_retry') AND d.next_attempt_at <= $now)
+        ((d.status IN ('pending', 'failed_will_retry', 'waiting_on_provider') AND d.next_attempt_at <= $now)
           OR (d.status = 'in_progress' AND d.lease_expires_at <= $now))
         """;
 
@@ -20,7 +20,7 @@ public sealed partial class SqliteRetirementStore
             await using (var query = Command(connection, transaction,
                 $"""
                 SELECT d.id, d.retirement_id, d.attempts, d.deadline_at, d.provider_reference,
-                       r.lms_user_id, r.username, r.email, r.retired_username, r.retired_email, r.site
+                       r.lms_user_id, r.username, r.email, r.retired_username, r.retired_email, r.site, d.job_deadline_at, d.job_checks
                 FROM deliveries d JOIN retirements r ON r.id = d.retirement_id
                 WHERE d.deleter = $deleter AND {DueCondition}
                 ORDER BY d.next_attempt_at, d.id
@@ -37,44 +37,75 @@ public sealed partial class SqliteRetirementStore
                         reader.GetString(10));
                     claimed.Add(new ClaimedDelivery(
                         reader.GetString(0), reader.GetString(1), deleter, reader.GetInt32(2), Time(reader.GetInt64(3)),
-                        reader.IsDBNull(4) ? null : reader.GetString(4), learner));
+                        reader.IsDBNull(4) ? null : reader.GetString(4), learner, Time(reader.GetValue(11)), reader.GetInt32(12)));
                 }
             }
+            // One prepared statement for the whole batch: a claim can hold thousands of deliveries.
+            await using var leaseCommand = Command(connection, transaction,
+                "UPDATE deliveries SET status = 'in_progress', lease_owner = $owner, lease_expires_at = $expires, updated_at = $now WHERE id = $id;",
+                ("$owner", owner), ("$expires", Ms(now + lease)), ("$now", Ms(now)), ("$id", ""));
             foreach (var delivery in claimed)
             {
-                await ExecuteAsync(connection, transaction,
-                    "UPDATE deliveries SET status = 'in_progress', lease_owner = $owner, lease_expires_at = $expires, updated_at = $now WHERE id = $id;",
-                    cancellationToken,
-                    ("$owner", owner), ("$expires", Ms(now + lease)), ("$now", Ms(now)), ("$id", delivery.DeliveryId));
+                leaseCommand.Parameters["$id"].Value = delivery.DeliveryId;
+                await leaseCommand.ExecuteNonQueryAsync(cancellationToken);
             }
             return claimed;
         }, cancellationToken);
 
-    public Task<bool> RecordAttemptAsync(AttemptRecord record, CancellationToken cancellationToken) =>
-        WriteAsync(async (connection, transaction) =>
+    public Task<IReadOnlyList<bool>> RecordAttemptsAsync(IReadOnlyList<AttemptRecord> records, CancellationToken cancellationToken) =>
+        WriteAsync<IReadOnlyList<bool>>(async (connection, transaction) =>
         {
-            var finished = record.Status is DeliveryStatus.Succeeded or DeliveryStatus.Dead;
-            var updated = await ExecuteAsync(connection, transaction,
+            // One transaction (one fsync) for a whole batch's outcomes.
+            await using var update = Command(connection, transaction,
                 """
                 UPDATE deliveries
-                SET status = $status, attempts = attempts + 1, next_attempt_at = $next, lease_owner = NULL, lease_expires_at = NULL,
+                SET status = $status, attempts = attempts + $attempt, job_checks = job_checks + (1 - $attempt),
+                    next_attempt_at = $next, lease_owner = NULL, lease_expires_at = NULL,
                     outcome = $outcome, last_error = $error, provider_reference = COALESCE($reference, provider_reference),
-                    updated_at = $now, completed_at = $completed
-                WHERE id = $id AND status = 'in_progress' AND lease_owner = $owner;
+                    job_deadline_at = $job_deadline, updated_at = $now, completed_at = $completed
+                WHERE id = $id AND status = 'in_progress' AND lease_owner = $owner
+                RETURNING retirement_id;
                 """,
-                cancellationToken,
-                ("$status", record.Status), ("$next", record.NextAttemptAt is { } n ? Ms(n) : null),
-                ("$outcome", record.Outcome), ("$error", record.LastError), ("$reference", record.ProviderReference),
-                ("$now", Ms(record.FinishedAt)), ("$completed", finished ? Ms(record.FinishedAt) : null),
-                ("$id", record.DeliveryId), ("$owner", record.Owner));
-            if (updated == 1 && record.Status == DeliveryStatus.Succeeded)
+                ("$status", ""), ("$attempt", 0), ("$next", null), ("$outcome", null), ("$error", null), ("$reference", null),
+                ("$job_deadline", null), ("$now", 0L), ("$completed", null), ("$id", ""), ("$owner", ""));
+            var recorded = new List<bool>(records.Count);
+            foreach (var record in records)
             {
-                var retirementId = (string)(await ScalarAsync(connection, transaction,
-                    "SELECT retirement_id FROM deliveries WHERE id = $id;", cancellationToken, ("$id", record.DeliveryId)))!;
-                await EraseIfFinishedAsync(connection, transaction, retirementId, record.FinishedAt, cancellationToken);
+                var finished = record.Status is DeliveryStatus.Succeeded or DeliveryStatus.Dead;
+                Set(update, "$status", record.Status);
+                Set(update, "$attempt", record.CountsAsAttempt ? 1 : 0);
+                Set(update, "$next", record.NextAttemptAt is { } n ? Ms(n) : null);
+                Set(update, "$outcome", record.Outcome);
+                Set(update, "$error", record.LastError);
+                Set(update, "$reference", record.ProviderReference);
+                Set(update, "$job_deadline", record.JobDeadline is { } j ? Ms(j) : null);
+                Set(update, "$now", Ms(record.FinishedAt));
+                Set(update, "$completed", finished ? Ms(record.FinishedAt) : null);
+                Set(update, "$id", record.DeliveryId);
+                Set(update, "$owner", record.Owner);
+                var retirementId = await update.ExecuteScalarAsync(cancellationToken) as string;
+                recorded.Add(retirementId is not null);
+                if (retirementId is not null && record.Status == DeliveryStatus.Succeeded)
+                    await EraseIfFinishedAsync(connection, transaction, retirementId, record.FinishedAt, cancellationToken);
             }
-            return updated == 1;
+            return recorded;
         }, cancellationToken);
+
+    /// <summary>Deliveries left in dry run by a deleter that now runs for real become due at once.</summary>
+    public Task<int> ReleaseDryRunsAsync(IReadOnlyCollection<string> liveDeleters, DateTimeOffset now, CancellationToken cancellationToken) =>
+        WriteAsync(async (connection, transaction) =>
+        {
+            var released = 0;
+            foreach (var deleter in liveDeleters)
+            {
+                released += await ExecuteAsync(connection, transaction,
+                    "UPDATE deliveries SET status = 'pending', next_attempt_at = $now, updated_at = $now WHERE deleter = $deleter AND status = 'dry_run';",
+                    cancellationToken, ("$now", Ms(now)), ("$deleter", deleter));
+            }
+            return released;
+        }, cancellationToken);
+
+    private static void Set(SqliteCommand command, string name, object? value) => command.Parameters[name].Value = value ?? DBNull.Value;
 
     /// <summary>Once every delivery of a retirement succeeded or was closed by an operator, the original email and
     /// username are no longer needed: erase them, keeping only the pseudonymous record of what was done.</summary>
@@ -97,7 +128,7 @@ public sealed partial class SqliteRetirementStore
             var value = await ScalarAsync(connection, null,
                 $"""
                 SELECT MIN(t) FROM (
-                  SELECT MIN(next_attempt_at) AS t FROM deliveries WHERE deleter IN ({list}) AND status IN ('pending', 'failed_will_retry')
+                  SELECT MIN(next_attempt_at) AS t FROM deliveries WHERE deleter IN ({list}) AND status IN ('pending', 'failed_will_retry', 'waiting_on_provider')
                   UNION ALL
                   SELECT MIN(lease_expires_at) FROM deliveries WHERE deleter IN ({list}) AND status = 'in_progress');
                 """, cancellationToken, names);

@@ -58,8 +58,13 @@ public sealed partial class SqliteRetirementStore : IRetirementStore, IDisposabl
 
             // Only this process uses the file, so anything still "in progress" was interrupted by a crash or a
             // stop: make it due again at once instead of waiting for its lease to lapse.
+            // A status check of a provider's job goes back to waiting on it, not to a fresh erase.
             return await ExecuteAsync(connection, transaction,
-                "UPDATE deliveries SET status = 'pending', lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = $now WHERE status = 'in_progress';",
+                """
+                UPDATE deliveries SET status = CASE WHEN job_deadline_at IS NULL THEN 'pending' ELSE 'waiting_on_provider' END,
+                                      lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = $now
+                WHERE status = 'in_progress';
+                """,
                 cancellationToken, ("$now", Now()));
         }, cancellationToken);
     }

@@ -56,5 +56,10 @@ internal static class SqliteSchema
         CREATE INDEX ix_retirements_learner ON retirements (lms_user_id, site);
         CREATE INDEX ix_retirements_completed ON retirements (completed_at);
         """,
+        // 3: a provider's asynchronous job: its own deadline, and status checks counted apart from attempts.
+        """
+        ALTER TABLE deliveries ADD COLUMN job_deadline_at INTEGER;
+        ALTER TABLE deliveries ADD COLUMN job_checks INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 }

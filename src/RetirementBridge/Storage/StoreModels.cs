@@ -14,10 +14,16 @@ public static class DeliveryStatus
     /// <summary>An operator closed it by hand with a reason: nothing more is sent, and it no longer needs the identity.</summary>
     public const string Closed = "closed";
 
-    public static readonly IReadOnlyList<string> All = [Pending, InProgress, Succeeded, FailedWillRetry, Dead, Closed];
+    /// <summary>The provider accepted the erasure as a job; its status is checked when due (not a retry).</summary>
+    public const string WaitingOnProvider = "waiting_on_provider";
+
+    /// <summary>The deleter is in dry run: nothing was sent. Made pending again when dry run is turned off.</summary>
+    public const string DryRun = "dry_run";
+
+    public static readonly IReadOnlyList<string> All = [Pending, InProgress, Succeeded, FailedWillRetry, WaitingOnProvider, DryRun, Dead, Closed];
 
     /// <summary>States an operator may close: everything not finished and not running.</summary>
-    public static readonly IReadOnlyList<string> Closable = [Pending, FailedWillRetry, Dead];
+    public static readonly IReadOnlyList<string> Closable = [Pending, FailedWillRetry, WaitingOnProvider, DryRun, Dead];
 }
 
 /// <summary>A verified, validated notification about to be recorded.</summary>
@@ -33,6 +39,8 @@ public sealed record IncomingRetirement(
 public sealed record AcceptResult(string RetirementId, bool Duplicate, bool DuplicateWithDifferentBody);
 
 /// <summary>A delivery leased to this process, with what its deleter needs.</summary>
+/// <param name="JobDeadline">Set while the provider is working on an accepted job: this claim is a status check.</param>
+/// <param name="JobChecks">How many status checks its job has had.</param>
 public sealed record ClaimedDelivery(
     string DeliveryId,
     string RetirementId,
@@ -40,9 +48,16 @@ public sealed record ClaimedDelivery(
     int Attempts,
     DateTimeOffset Deadline,
     string? ProviderReference,
-    RetiredLearner Learner);
+    RetiredLearner Learner,
+    DateTimeOffset? JobDeadline = null,
+    int JobChecks = 0)
+{
+    public bool ChecksJob => JobDeadline is not null;
+}
 
-/// <summary>The state a finished attempt moves its delivery to.</summary>
+/// <summary>The state a finished call moves one delivery to.</summary>
+/// <param name="CountsAsAttempt">False for a job status check and a dry run: neither uses up a retry.</param>
+/// <param name="JobDeadline">Set when the delivery waits on a provider's job; null clears it.</param>
 public sealed record AttemptRecord(
     string DeliveryId,
     string Owner,
@@ -51,7 +66,9 @@ public sealed record AttemptRecord(
     DateTimeOffset? NextAttemptAt,
     string? Outcome,
     string? LastError,
-    string? ProviderReference);
+    string? ProviderReference,
+    bool CountsAsAttempt = true,
+    DateTimeOffset? JobDeadline = null);
 
 public sealed record DeliveryView(
     string DeliveryId,
@@ -67,7 +84,9 @@ public sealed record DeliveryView(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset? CompletedAt,
-    DeliveryClosure? Closure);
+    DeliveryClosure? Closure,
+    DateTimeOffset? JobDeadline,
+    int JobChecks);
 
 /// <summary>An operator's closing of a delivery: who (the admin token's fingerprint), when and why. No PII.</summary>
 public sealed record DeliveryClosure(string ClosedBy, DateTimeOffset ClosedAt, string Reason);
