@@ -8,7 +8,7 @@ namespace RetirementBridge.Deleters.HubSpot;
 
 /// <summary>
 /// Turns a HubSpot answer the step did not expect into an outcome. HubSpot's error bodies are read for their
-/// constant fields only (<c>category</c>, <c>errorType</c>, <c>policyName</c>), never <c>message</c> or
+/// constant fields only (<c>category</c>, <c>policyName</c>), never <c>message</c> or
 /// <c>context</c>: HubSpot echoes the email address there.
 /// </summary>
 internal static partial class HubSpotAnswer
@@ -94,8 +94,7 @@ internal static partial class HubSpotAnswer
             using var body = JsonDocument.Parse(content);
             if (body.RootElement.ValueKind != JsonValueKind.Object)
                 return HubSpotError.None;
-            return new HubSpotError(
-                Constant(body.RootElement, "category"), Constant(body.RootElement, "errorType"), Constant(body.RootElement, "policyName"));
+            return new HubSpotError(Constant(body.RootElement, "category"), Constant(body.RootElement, "policyName"));
         }
         catch (JsonException)
         {
@@ -116,7 +115,7 @@ internal static partial class HubSpotAnswer
 }
 
 /// <summary>The fields of a HubSpot error body that are safe to store: constants, never the message or context.</summary>
-internal sealed record HubSpotError(string? Category, string? ErrorType, string? PolicyName)
+internal sealed record HubSpotError(string? Category, string? PolicyName)
 {
-    public static readonly HubSpotError None = new(null, null, null);
+    public static readonly HubSpotError None = new(null, null);
 }
