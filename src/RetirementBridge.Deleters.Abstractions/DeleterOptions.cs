@@ -51,7 +51,9 @@ public class DeleterOptions
         if (BaseUrl is { } url && (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp)))
             yield return "BaseUrl must be an absolute http(s) URL";
         if (BatchSize < 1 || BatchSize > MaxBatchSize)
-            yield return $"BatchSize must be between 1 and {MaxBatchSize} (the provider's limit)";
+            yield return MaxBatchSize == 1
+                ? "BatchSize must be 1 (the provider takes one learner per request)"
+                : $"BatchSize must be between 1 and {MaxBatchSize} (the provider's limit)";
         foreach (var problem in RateLimit.Validate())
             yield return problem;
         if (JobDeadline <= TimeSpan.Zero)
