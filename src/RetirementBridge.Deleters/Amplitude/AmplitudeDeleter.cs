@@ -8,9 +8,10 @@ namespace RetirementBridge.Deleters.Amplitude;
 /// Erases learners from Amplitude with the User Privacy API: one <c>POST /api/2/deletions/users</c> per batch of up to
 /// 100 LMS user ids. Amplitude does not delete at once: it adds the users to the project's deletion job for a day 10
 /// to 13 days ahead, so each learner's outcome is <see cref="DeletionOutcome.Pending"/> with that job's day as the
-/// reference ("amplitude job 2026-12-05"). A check lists the jobs around that day
-/// (<c>GET /api/2/deletions/users?start_day=&amp;end_day=</c>): done is deleted; staging or submitted is still
-/// pending; a job no longer listed, or in a status Amplitude does not document, is a permanent failure.
+/// reference ("amplitude job 2026-12-05"). A check lists the jobs of the days its learners' references name, with one
+/// request per call (<c>GET /api/2/deletions/users?start_day=&amp;end_day=</c>): done is deleted; staging or
+/// submitted is still pending; a job no longer listed, or in a status Amplitude does not document, is a permanent
+/// failure.
 /// </summary>
 /// <remarks>
 /// With <c>ignore_invalid_id</c> Amplitude skips ids it does not know rather than refusing the request, so there is
@@ -77,53 +78,70 @@ internal sealed class AmplitudeDeleter(IAmplitudeApi api, AmplitudeOptions optio
     public async Task<DeletionResults> Handle(CheckErasureJobs request, CancellationToken cancellationToken)
     {
         var results = new DeletionResults();
-        // Learners of one batch share a job: each job day is asked about once per call.
-        var byDay = new Dictionary<DateOnly, JobCheck>();
-        JobCheck? stop = null;
+        var asked = new List<(ErasureItem Item, IReadOnlyList<DateOnly> Days)>();
         foreach (var item in request.Items)
         {
-            if (!AmplitudeJobs.TryParseReference(item.ProviderReference, out var days))
-            {
+            if (AmplitudeJobs.TryParseReference(item.ProviderReference, out var days))
+                asked.Add((item, days));
+            else
                 results.Set(item, DeletionOutcome.Permanent("no Amplitude job to check (the reference names no job day)"));
-                continue;
-            }
-
-            var perDay = new List<JobCheck>(days.Count);
-            foreach (var day in days)
-            {
-                if (!byDay.TryGetValue(day, out var check))
-                {
-                    // After a transient answer (usually 429) the next request would most likely get the same.
-                    check = stop ?? await CheckDayAsync(day, cancellationToken).ConfigureAwait(false);
-                    if (check.Failure?.Kind == DeletionOutcomeKind.Transient)
-                        stop = check;
-                    byDay[day] = check;
-                }
-                perDay.Add(check);
-            }
-            results.Set(item, Combine(item.ProviderReference!, perDay));
         }
+
+        var checks = await CheckDaysAsync(asked.SelectMany(a => a.Days).Distinct().Order().ToList(), cancellationToken)
+            .ConfigureAwait(false);
+        foreach (var (item, days) in asked)
+            results.Set(item, Combine(item.ProviderReference!, days.Select(day => checks[day]).ToList()));
         return results;
     }
 
     /// <summary>How one job day stands: failed (<see cref="Failure"/>), still running (<see cref="Running"/>, its status), or done (neither).</summary>
     private sealed record JobCheck(DeletionOutcome? Failure = null, string? Running = null);
 
-    private async Task<JobCheck> CheckDayAsync(DateOnly day, CancellationToken cancellationToken)
+    /// <summary>
+    /// Amplitude lists every job in a range of up to six months, so the days of one call are asked about together,
+    /// one request per window of <see cref="WindowDays"/> days (one request in practice: the jobs a call checks
+    /// are at most weeks apart). That matters at one request a second inside the call's timeout.
+    /// </summary>
+    private async Task<Dictionary<DateOnly, JobCheck>> CheckDaysAsync(IReadOnlyList<DateOnly> days, CancellationToken cancellationToken)
+    {
+        var checks = new Dictionary<DateOnly, JobCheck>();
+        JobCheck? stop = null;
+        for (var first = 0; first < days.Count;)
+        {
+            var window = days.Skip(first).TakeWhile(day => day.DayNumber - days[first].DayNumber <= WindowDays).ToList();
+            first += window.Count;
+            // After a transient answer (usually 429) the next request would most likely get the same.
+            var (failure, listed) = stop is null ? await ListJobsAsync(window[0], window[^1], cancellationToken).ConfigureAwait(false) : (stop, null);
+            if (failure?.Failure?.Kind == DeletionOutcomeKind.Transient)
+                stop = failure;
+            foreach (var day in window)
+                checks[day] = failure ?? Judge(day, listed!);
+        }
+        return checks;
+    }
+
+    /// <summary>Amplitude allows six months per listing; this leaves room for the day added at each end.</summary>
+    private const int WindowDays = 150;
+
+    private async Task<(JobCheck? Failure, List<AmplitudeJob>? Listed)> ListJobsAsync(DateOnly first, DateOnly last, CancellationToken cancellationToken)
     {
         const string context = "listing deletion jobs";
-        var name = $"amplitude job {AmplitudeJobs.Format(day)}";
-        // A day either side, so the answer holds the job whether Amplitude's range is inclusive or not; only a job
+        // A day either side, so the answer holds the jobs whether Amplitude's range is inclusive or not; only a job
         // whose own day matches counts.
         using var response = await api.ListJobsAsync(
-            AmplitudeJobs.Format(day.AddDays(-1)), AmplitudeJobs.Format(day.AddDays(1)), cancellationToken).ConfigureAwait(false);
+            AmplitudeJobs.Format(first.AddDays(-1)), AmplitudeJobs.Format(last.AddDays(1)), cancellationToken).ConfigureAwait(false);
         if (AmplitudeAnswer.Failure(response, context) is { } failure)
-            return new JobCheck(failure);
+            return (new JobCheck(failure), null);
         // Amplitude documents a list; a lone object here is not an answer the deleter knows.
         if (response.Error is not null || response.Content.ValueKind != JsonValueKind.Array
             || !AmplitudeJobs.TryRead(response.Content, out var listed))
-            return new JobCheck(DeletionOutcome.Transient($"{context}: unreadable answer (HTTP {(int)response.StatusCode!})"));
+            return (new JobCheck(DeletionOutcome.Transient($"{context}: unreadable answer (HTTP {(int)response.StatusCode!})")), null);
+        return (null, listed);
+    }
 
+    private static JobCheck Judge(DateOnly day, List<AmplitudeJob> listed)
+    {
+        var name = $"amplitude job {AmplitudeJobs.Format(day)}";
         var jobs = listed.Where(job => job.Day == day).ToList();
         if (jobs.Count == 0)
             // Gone from the list: revoked (anyone with the keys can take users out of a staging job) or lost. Either

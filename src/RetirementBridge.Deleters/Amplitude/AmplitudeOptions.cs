@@ -55,7 +55,7 @@ public sealed class AmplitudeOptions : DeleterOptions
 
     public override string RequestShape =>
         "POST /api/2/deletions/users with the learners' LMS user ids (JSON user_ids, up to 100 per call);" +
-        " job checks: GET /api/2/deletions/users?start_day={day}&end_day={day} per job day";
+        " job checks: GET /api/2/deletions/users?start_day={day}&end_day={day} (one per call, spanning its job days)";
 
     public override IEnumerable<string> Validate()
     {

@@ -334,7 +334,7 @@ public sealed class AmplitudeDeleterTests : IDisposable
     }
 
     [Fact]
-    public async Task Learners_sharing_a_job_cost_one_request_and_each_job_day_one_more()
+    public async Task One_request_lists_every_job_day_of_a_call()
     {
         _amplitude.SetJob(JobDay, "done");
         _amplitude.SetJob("2026-12-09", "staging");
@@ -344,10 +344,31 @@ public sealed class AmplitudeDeleterTests : IDisposable
 
         var results = await CheckAsync([.. first, .. second]);
 
-        Assert.Equal(2, _amplitude.Gets.Count);
+        var get = Assert.Single(_amplitude.Requests);
+        Assert.Equal("2026-12-04", get.Query!["start_day"].Single());
+        Assert.Equal("2026-12-10", get.Query!["end_day"].Single());
         Assert.All(first, item => Assert.Equal(DeletionOutcomeKind.Deleted, results.For(item)!.Kind));
         Assert.Equal(DeletionOutcomeKind.Pending, results.For(second[0])!.Kind);
         Assert.Equal("amplitude job 2026-12-09", results.For(second[0])!.ProviderReference);
+    }
+
+    [Fact]
+    public async Task Job_days_further_apart_than_Amplitude_lists_at_once_take_a_request_each()
+    {
+        // Amplitude lists at most six months at a time.
+        _amplitude.SetJob(JobDay, "done");
+        _amplitude.SetJob("2027-07-01", "done");
+        _amplitude.ListsJobs();
+        var items = new[]
+        {
+            SampleRetirement.Item(SampleRetirement.NthLearner(1), providerReference: Reference),
+            SampleRetirement.Item(SampleRetirement.NthLearner(2), providerReference: "amplitude job 2027-07-01"),
+        };
+
+        var results = await CheckAsync(items);
+
+        Assert.Equal(2, _amplitude.Gets.Count);
+        Assert.All(items, item => Assert.Equal(DeletionOutcomeKind.Deleted, results.For(item)!.Kind));
     }
 
     [Fact]
@@ -393,7 +414,7 @@ public sealed class AmplitudeDeleterTests : IDisposable
         var items = new[]
         {
             SampleRetirement.Item(SampleRetirement.NthLearner(1), providerReference: Reference),
-            SampleRetirement.Item(SampleRetirement.NthLearner(2), providerReference: "amplitude job 2026-12-09"),
+            SampleRetirement.Item(SampleRetirement.NthLearner(2), providerReference: "amplitude job 2027-07-01"),
         };
 
         var results = await CheckAsync(items);
