@@ -89,10 +89,10 @@ public abstract class DeleterConformanceTests : IAsyncLifetime
             [$"Deleters:{SectionName}:Enabled"] = "true",
             [$"Deleters:{SectionName}:BaseUrl"] = baseUrl,
         };
-        if (timeout is { } t)
-            settings[$"Deleters:{SectionName}:Timeout"] = t.ToString("c");
         foreach (var (key, value) in ProviderSettings())
             settings[$"Deleters:{SectionName}:{key}"] = value;
+        if (timeout is { } t)
+            settings[$"Deleters:{SectionName}:Timeout"] = t.ToString("c");
         return DeleterTestKit.Create(Register, settings);
     }
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using RetirementBridge.Deleters.Braze;
-using RetirementBridge.Deleters.Testing;
 using RetirementBridge.Deleters.Testing.Conformance;
 
 namespace RetirementBridge.Deleters.Tests.Braze;
@@ -13,22 +12,6 @@ namespace RetirementBridge.Deleters.Tests.Braze;
 /// </summary>
 public sealed class BrazeConformanceTests : DeleterConformanceTests
 {
-    /// <summary>
-    /// The kit gives each call a 2 s timeout, and the first HTTP request of a test process (JIT, WireMock's first
-    /// answer) took about 1.9 s on the shared 2-core machine: a 429 scenario run first then timed out and lost its wait.
-    /// One erase through a throwaway fake, once per process, takes that cost out of the scenarios.
-    /// </summary>
-    private static readonly Lazy<Task> WarmUp = new(async () =>
-    {
-        using var fake = new BrazeFake();
-        fake.AnyDelete(BrazeFake.Deleted(1));
-        await using var kit = DeleterTestKit.Create(
-            (services, configuration) => services.AddBrazeDeleter(configuration.GetSection("Deleters:Braze")), fake.Settings());
-        await kit.EraseAsync(BrazeRegistration.Name, SampleRetirement.Item());
-    });
-
-    public BrazeConformanceTests() => Task.Run(() => WarmUp.Value).GetAwaiter().GetResult();
-
     protected override string DeleterName => BrazeRegistration.Name;
 
     protected override string SectionName => "Braze";

@@ -8,18 +8,6 @@ namespace RetirementBridge.Deleters.Tests.HubSpot;
 /// <summary>Every scenario of the conformance kit, against HubSpot's real paths, bodies and answers.</summary>
 public sealed class HubSpotConformanceTests : DeleterConformanceTests
 {
-    /// <summary>
-    /// Warms the fake up before the kit's 2-second Timeout applies: the first request a test process sends to a
-    /// WireMock server takes about 2 s (JIT), which made whichever scenario ran first time out. The warm-up request
-    /// is then dropped from the log, so <see cref="DeleterConformanceTests.AssertOnlyExpectedRequests"/> does not see it.
-    /// </summary>
-    public HubSpotConformanceTests()
-    {
-        using (var http = new HttpClient())
-            http.Send(new HttpRequestMessage(HttpMethod.Get, $"{Provider.Url}/warm-up")).Dispose();
-        Provider.ResetLogEntries();
-    }
-
     private HubSpotFake HubSpot => new(Provider);
 
     protected override string DeleterName => HubSpotRegistration.Name;
