@@ -40,10 +40,14 @@ internal sealed partial class SegmentDeleter(ISegmentApi api, SegmentOptions opt
         }
 
         // The dispatcher never sends more than BatchSize (at most MaxBatchSize); should a call hold more, it goes in
-        // several regulations rather than as one request Segment would refuse.
+        // several regulations rather than as one request Segment would refuse (after a transient answer, the rest
+        // share it rather than ask again).
+        DeletionOutcome? transient = null;
         foreach (var chunk in sendable.Chunk(options.MaxBatchSize))
         {
-            var outcome = await RegulateAsync(chunk, cancellationToken).ConfigureAwait(false);
+            var outcome = transient ?? await RegulateAsync(chunk, cancellationToken).ConfigureAwait(false);
+            if (outcome.Kind == DeletionOutcomeKind.Transient)
+                transient = outcome;
             foreach (var item in chunk)
                 results.Set(item, outcome);
         }

@@ -19,8 +19,8 @@ public static class SegmentRegistration
             return;
 
         // Error bodies are read into Refit's exception (the 429's msBeforeNext is in one); a bound keeps a hostile
-        // body from using unbounded memory.
-        var refit = new RefitSettings { MaxExceptionContentLength = 4096 };
+        // body from using unbounded memory. The request body (it holds usernames) is never copied into an exception.
+        var refit = new RefitSettings { MaxExceptionContentLength = 4096, CaptureRequestContent = false };
 
         // Refit 16 builds requests with its source-generated implementation (see MailchimpRegistration).
         services.AddRefitGeneratedClient<ISegmentApi>(SegmentJsonContext.Default, _ => refit)
