@@ -11,28 +11,6 @@ namespace RetirementBridge.Deleters.Tests.Segment;
 /// </summary>
 public sealed class SegmentConformanceTests : DeleterConformanceTests
 {
-    private static readonly object WarmUpLock = new();
-    private static bool _warm;
-
-    /// <summary>
-    /// Works around the kit's 2 s Timeout: the first request a test process sends to a WireMock server costs about
-    /// 2 s of JIT (HttpClient and WireMock's server) on a loaded 2-core machine, so whichever scenario runs first
-    /// timed out and read as "transient without a wait". One request per process, before any scenario, and its log
-    /// entry is dropped so no scenario sees it.
-    /// </summary>
-    public SegmentConformanceTests()
-    {
-        lock (WarmUpLock)
-        {
-            if (_warm)
-                return;
-            using var http = new HttpClient();
-            using var answer = http.GetAsync($"{Provider.Url}/warm-up").GetAwaiter().GetResult();
-            Provider.ResetLogEntries();
-            _warm = true;
-        }
-    }
-
     private SegmentFake Segment => new(Provider);
 
     protected override string DeleterName => SegmentRegistration.Name;
