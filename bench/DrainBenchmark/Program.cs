@@ -90,9 +90,9 @@ static async Task SendAsync(string url, string secret, int count)
     var key = WebhookSecret.Parse(secret);
     await Parallel.ForEachAsync(Enumerable.Range(1, count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (n, ct) =>
     {
-        var body = Encoding.UTF8.GetBytes($$"""
-            {"type":"user.retire_lms_misc","timestamp":"{{DateTimeOffset.UtcNow:O}}","data":{"lms_user_id":{{n}},"username":"bench_learner_{{n}}","email":"bench.learner.{{n}}@example.invalid","site":"bench.example.edu"}}
-            """);
+        var body = Encoding.UTF8.GetBytes(
+            $"{{\"type\":\"user.retire_lms_misc\",\"timestamp\":\"{DateTimeOffset.UtcNow:O}\",\"data\":{{\"lms_user_id\":{n}," +
+            $"\"username\":\"bench_learner_{n}\",\"email\":\"bench.learner.{n}@example.invalid\",\"site\":\"bench.example.edu\"}}}}");
         var id = $"msg_drain_{n}";
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/webhooks/user-retired") { Content = new ByteArrayContent(body) };

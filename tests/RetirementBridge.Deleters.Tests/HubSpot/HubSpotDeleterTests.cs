@@ -318,7 +318,7 @@ public sealed class HubSpotDeleterTests : IDisposable
         { "AccessToken", null, "Deleters:HubSpot: AccessToken is required" },
         { "AccessToken", "   ", "Deleters:HubSpot: AccessToken is required" },
         { "AccessToken", "pat-na1-s3cr3t\nInjected: header", "Deleters:HubSpot: AccessToken must not contain spaces or line breaks" },
-        { "BatchSize", "2", "Deleters:HubSpot: BatchSize must be between 1 and 1 (the provider's limit)" },
+        { "BatchSize", "2", "Deleters:HubSpot: BatchSize must be 1 (the provider takes one learner per request)" },
         { "BaseUrl", "http://hubspot-proxy.internal", "Deleters:HubSpot: BaseUrl must use https (http only for a loopback address)" },
         { "RateLimit:Requests", "0", "Deleters:HubSpot: RateLimit:Requests must be at least 1" },
     };
