@@ -44,6 +44,7 @@ static async Task<Run> DrainAsync(int count, int batchSize, int rate)
         ["Webhook:Secrets:0"] = secret,
         ["Store:Sqlite:Path"] = Path.Combine(directory, "bridge.db"),
         ["Serilog:MinimumLevel:Default"] = "Warning",
+        ["Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime"] = "Warning",
         ["Deleters:Braze:Enabled"] = "true",
         ["Deleters:Braze:ApiKey"] = "bench-braze-key-0123456789",
         ["Deleters:Braze:BaseUrl"] = braze.Url,

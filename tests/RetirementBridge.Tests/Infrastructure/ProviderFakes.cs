@@ -38,6 +38,37 @@ public static class ProviderFakes
         ["Deleters:Webhook:Timeout"] = "00:00:05",
     };
 
+    public const string BrazeKey = "braze-rest-key-0123456789";
+    public const string HubSpotToken = "pat-na1-0123456789abcdef";
+    public const string SegmentToken = "sgp_segment-token-0123456789";
+    public const string AmplitudeKey = "amplitude-api-key-0123";
+    public const string AmplitudeSecret = "amplitude-secret-key-0123";
+
+    public static Dictionary<string, string?> Braze(WireMockServer fake) => Enabled("Braze", fake, ("ApiKey", BrazeKey));
+
+    public static Dictionary<string, string?> HubSpot(WireMockServer fake) => Enabled("HubSpot", fake, ("AccessToken", HubSpotToken));
+
+    /// <summary>Segment, checking its regulations every 200 ms instead of every 15 minutes.</summary>
+    public static Dictionary<string, string?> Segment(WireMockServer fake) =>
+        Enabled("Segment", fake, ("Token", SegmentToken), ("JobCheckInterval", "00:00:00.200"));
+
+    /// <summary>Amplitude, checking its jobs every 200 ms instead of daily, and not held to 1 request/s.</summary>
+    public static Dictionary<string, string?> Amplitude(WireMockServer fake) => Enabled("Amplitude", fake,
+        ("ApiKey", AmplitudeKey), ("SecretKey", AmplitudeSecret), ("JobCheckInterval", "00:00:00.200"), ("RateLimit:Requests", "100"));
+
+    private static Dictionary<string, string?> Enabled(string section, WireMockServer fake, params (string Key, string? Value)[] settings)
+    {
+        var result = new Dictionary<string, string?>
+        {
+            [$"Deleters:{section}:Enabled"] = "true",
+            [$"Deleters:{section}:BaseUrl"] = fake.Url,
+            [$"Deleters:{section}:Timeout"] = "00:00:05",
+        };
+        foreach (var (key, value) in settings)
+            result[$"Deleters:{section}:{key}"] = value;
+        return result;
+    }
+
     public static Dictionary<string, string?> Merge(params Dictionary<string, string?>[] parts) =>
         parts.SelectMany(p => p).ToDictionary(p => p.Key, p => p.Value);
 
