@@ -27,6 +27,13 @@ catch (StoreUnavailableException ex)
     await Console.Error.WriteLineAsync($"RetirementBridge: cannot open the store: {ex.Message}");
     return 74; // EX_IOERR
 }
+catch (Exception ex) when (ex is IOException or System.Security.Cryptography.CryptographicException or UnauthorizedAccessException)
+{
+    // Kestrel reads its certificate (Kestrel:Certificates, Kestrel:Endpoints) only when it starts listening: a missing,
+    // unreadable or malformed file lands here. The message names the file, never a key.
+    await Console.Error.WriteLineAsync($"RetirementBridge: cannot start listening: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}");
+    return 78;
+}
 
 /// <summary>Visible to the tests, which start the same host in-process.</summary>
 public partial class Program;

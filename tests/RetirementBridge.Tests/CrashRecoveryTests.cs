@@ -119,6 +119,22 @@ public sealed class CrashRecoveryTests : IDisposable
         Assert.Equal(99L, await version.ExecuteScalarAsync());
     }
 
+    [Fact]
+    public async Task A_missing_TLS_certificate_stops_start_up_with_one_line()
+    {
+        var settings = Settings(dispatch: false);
+        settings["Kestrel:Endpoints:Https:Url"] = "https://127.0.0.1:0";
+        settings["Kestrel:Endpoints:Https:Certificate:Path"] = Path.Combine(_directory, "missing", "fullchain.pem");
+        settings["Kestrel:Endpoints:Https:Certificate:KeyPath"] = Path.Combine(_directory, "missing", "privkey.pem");
+        await using var bridge = await BridgeProcess.StartAsync(_directory, settings);
+        Assert.Equal(78, bridge.ExitCode);
+        var errors = bridge.Output.Split('\n').Where(line => line.StartsWith("RetirementBridge: ")).ToList();
+        Assert.StartsWith("RetirementBridge: cannot start listening: ", Assert.Single(errors));
+        Assert.Contains("fullchain.pem", errors[0]);
+        // Beside the JSON log lines, only that one line: no stack trace dumped on standard error.
+        Assert.Equal(errors, bridge.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(line => !line.StartsWith('{')));
+    }
+
     [Theory]
     [InlineData("SettingsFile", "/nonexistent/retirement-bridge/settings.json", "SettingsFile names no readable file", false)]
     [InlineData("Retention:FinishedRetirements", "-1.00:00:00", "Retention:FinishedRetirements must be positive", false)]

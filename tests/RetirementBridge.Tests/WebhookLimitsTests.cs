@@ -137,6 +137,8 @@ public sealed class WebhookLimitsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         using var ready = await unconfigured.Client.GetAsync("/readyz");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal("Unhealthy: no Webhook:Secrets configured", await ready.Content.ReadAsStringAsync());
+        Assert.DoesNotContain(unconfigured.Logs.Lines, line => line.Contains("\"@l\":\"Error\""));
         using var live = await unconfigured.Client.GetAsync("/healthz");
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
         Assert.Contains(unconfigured.Logs.Lines, line => line.Contains("Not accepting notifications") && line.Contains("Webhook:Secrets"));

@@ -169,7 +169,8 @@ public sealed partial class DeliveryDispatcher(
             LogDead(delivery.DeliveryId, delivery.RetirementId, lane.Name, delivery.Attempts + (record.CountsAsAttempt ? 1 : 0), record.LastError);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Store unavailable while dispatching ({Error}); retrying in 5 s")]
+    // An Error like the endpoint's: while the store does not answer, nothing is being erased.
+    [LoggerMessage(Level = LogLevel.Error, Message = "Store unavailable while dispatching ({Error:l}); retrying in 5 s")]
     private partial void LogStoreUnavailable(string error);
 
     // ":l" renders a string without quotes, so ids and times in the line can be copied as they are.

@@ -69,7 +69,11 @@ public static class BridgeHost
         app.UseSerilogRequestLogging(BridgeLogging.ConfigureRequestLogging(app.Services));
 
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains("ready"),
+            ResponseWriter = ReadinessCheck.WriteAsync,
+        });
         app.MapOpenApi(OpenApiSetup.DocumentPath);
         app.MapWebhookEndpoint();
         app.MapAdminEndpoints();

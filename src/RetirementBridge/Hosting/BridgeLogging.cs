@@ -16,6 +16,9 @@ internal static class BridgeLogging
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
             .ReadFrom.Configuration(configuration)
+            // The health-check service logs an Error for every failing probe, every few seconds; /readyz's answer
+            // and the start-up lines already say why, so only its own crashes are worth a line.
+            .MinimumLevel.Override("Microsoft.Extensions.Diagnostics.HealthChecks", LogEventLevel.Fatal)
             // PII guard: HttpClient logs request URLs, and some providers put the email address in the path.
             .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Extensions.Http", LogEventLevel.Warning)

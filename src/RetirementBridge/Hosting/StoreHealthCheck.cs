@@ -20,4 +20,14 @@ internal sealed class ReadinessCheck(IRetirementStore store, WebhookKeys keys) :
             return HealthCheckResult.Unhealthy($"store unavailable: {ex.Message}");
         }
     }
+
+    /// <summary>"Healthy", or "Unhealthy: " and the reason, so a probe's answer says what to fix (no PII in any reason).</summary>
+    public static Task WriteAsync(HttpContext http, HealthReport report)
+    {
+        http.Response.ContentType = "text/plain; charset=utf-8";
+        var reasons = report.Entries.Values.Select(e => e.Description).OfType<string>().ToList();
+        return http.Response.WriteAsync(reasons.Count == 0 || report.Status == HealthStatus.Healthy
+            ? report.Status.ToString()
+            : $"{report.Status}: {string.Join("; ", reasons)}");
+    }
 }
