@@ -46,6 +46,9 @@ public sealed class AcmeCrmDeleter(IHttpClientFactory clients) : IRequestHandler
 
     private static DeletionOutcome Outcome(HttpResponseMessage response)
     {
+        // Acme answers an erasure with 202. Another 2xx (a proxy's or a maintenance page's 200) is not Acme's "erased".
+        if (response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.Accepted)
+            return DeletionOutcome.Transient($"unexpected answer (HTTP {(int)response.StatusCode})");
         // Acme says "slow down" with 429 and X-RateLimit-Reset (seconds to wait) instead of Retry-After.
         if (response.StatusCode == HttpStatusCode.TooManyRequests
             && response.Headers.TryGetValues("X-RateLimit-Reset", out var values)
