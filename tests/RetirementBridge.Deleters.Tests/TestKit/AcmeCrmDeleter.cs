@@ -1,6 +1,6 @@
-// The integrator's deleter shown whole in README.md ("Adding a deleter") and in the test kit's README, compiled and
-// run here in the integrator's own namespace, so a missing using or a non-public API shows up. DocumentationTests
-// fails when either README's code differs from this file: change them together.
+// The integrator's deleter that docs/adding-a-deleter.md shows whole, compiled and run here in the integrator's own
+// namespace, so a missing using or a non-public API shows up. DocumentationTests fails when the doc's code differs
+// from this file: change them together.
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
