@@ -362,7 +362,7 @@ public abstract class DeleterConformanceTests : IAsyncLifetime
                     using var client = await _listener.AcceptTcpClientAsync(_stop.Token);
                     Interlocked.Increment(ref _connections);
                     // The request's head (and usually its body) arrives; then the connection closes unanswered.
-                    await client.GetStream().ReadAsync(new byte[8192], _stop.Token);
+                    await client.GetStream().ReadAtLeastAsync(new byte[8192], 1, throwOnEndOfStream: false, _stop.Token);
                 }
                 catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
                 {
