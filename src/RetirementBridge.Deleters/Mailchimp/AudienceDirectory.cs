@@ -32,7 +32,9 @@ internal sealed class AudienceDirectory(IMailchimpApi api, MailchimpOptions opti
             }
             if (response.HasRequestError(out _) || !response.IsSuccessStatusCode)
                 return ([], MailchimpAnswer.Classify(response, "listing audiences", NoLearner));
-            if (response.Content is not { } page)
+            // Mailchimp always sends total_items (the request asks for it): a 200 without it, such as "{}" from a proxy,
+            // would otherwise read as an account without audiences, and every learner as Gone.
+            if (response.Content is not { TotalItems: not null } page)
                 return ([], DeletionOutcome.Transient("listing audiences: unreadable answer"));
 
             total ??= page.TotalItems;

@@ -52,6 +52,10 @@ internal sealed class MailchimpDeleter(IMailchimpApi api, MailchimpOptions optio
     {
         var context = $"audience {audience}";
         using var response = await api.DeletePermanentAsync(audience, hash, cancellationToken).ConfigureAwait(false);
+        // Mailchimp answers delete-permanent with 204. Any other 2xx (a proxy's or a maintenance page's 200, a wrong
+        // BaseUrl's home page) is not Mailchimp's, and reading it as "deleted" would be a silent failed erasure.
+        if (response.StatusCode is { } status && (int)status is >= 200 and < 300 && status != HttpStatusCode.NoContent)
+            return DeletionOutcome.Transient($"{context}: unexpected answer (HTTP {(int)status}, not 204)");
         var outcome = MailchimpAnswer.Classify(response, context, secrets);
         if (outcome.Kind != DeletionOutcomeKind.Gone || !audienceIsConfigured)
             return outcome;

@@ -71,6 +71,21 @@ public sealed class AudienceDiscoveryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_listing_without_the_audience_count_is_transient_not_gone()
+    {
+        // A 200 "{}" (a proxy, a wrong BaseUrl) must not read as "the account has no audiences".
+        _mailchimp.Server.Given(ListAudiences(offset: 0)).AtPriority(1)
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200)
+                .WithHeader("Content-Type", "application/json").WithBody("{}"));
+
+        var outcome = await RunAsync();
+
+        Assert.Equal(DeletionOutcomeKind.Transient, outcome.Kind);
+        Assert.Equal("listing audiences: unreadable answer", outcome.Reason);
+        Assert.Empty(_mailchimp.DeleteRequests);
+    }
+
+    [Fact]
     public async Task Listing_answered_404_is_permanent_not_gone()
     {
         _mailchimp.Server.Given(Request.Create().UsingGet().WithPath("/3.0/lists")).AtPriority(1).RespondWith(NotFound());

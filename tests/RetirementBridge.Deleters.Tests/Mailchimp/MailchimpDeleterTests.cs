@@ -125,6 +125,40 @@ public sealed class MailchimpDeleterTests : IDisposable
     }
 
     [Fact]
+    public async Task A_delete_answered_200_instead_of_204_is_not_an_erasure()
+    {
+        // Mailchimp answers delete-permanent with 204; a 200 page is someone else's (a proxy, a maintenance page).
+        _mailchimp.Member("a1", WireMock.ResponseBuilders.Response.Create().WithStatusCode(200)
+            .WithHeader("Content-Type", "text/html").WithBody("<html><body>Maintenance</body></html>"));
+
+        var outcome = await RunAsync(_mailchimp.Settings("a1"));
+
+        Assert.Equal(DeletionOutcomeKind.Transient, outcome.Kind);
+        Assert.Equal("audience a1: unexpected answer (HTTP 200, not 204)", outcome.Reason);
+    }
+
+    [Fact]
+    public async Task Every_request_counts_against_the_rate_limit_refit_client_included()
+    {
+        // One request per hour: the first delete goes out, the second waits for a permit until the call times out.
+        _mailchimp.Member("a1", NoContent());
+        _mailchimp.Member("b2", NoContent());
+        var settings = _mailchimp.Settings("a1", "b2");
+        settings["Deleters:Mailchimp:RateLimit:Requests"] = "1";
+        settings["Deleters:Mailchimp:RateLimit:Per"] = "01:00:00";
+        settings["Deleters:Mailchimp:Timeout"] = "00:00:02";
+        // A process's first request to WireMock can take seconds: not inside the 2 s this test gives the call.
+        using (var http = new HttpClient())
+            (await http.GetAsync(_mailchimp.Server.Url + "/warm-up")).Dispose();
+
+        var outcome = await RunAsync(settings);
+
+        Assert.Equal(DeletionOutcomeKind.Transient, outcome.Kind);
+        Assert.Contains("timed out", outcome.Reason);
+        Assert.Single(_mailchimp.DeleteRequests);
+    }
+
+    [Fact]
     public async Task Rejected_api_key_is_permanent()
     {
         _mailchimp.Member("a1", Problem(401, "API Key Invalid", "Your API key may be invalid, or you've attempted to access the wrong datacenter."));

@@ -77,20 +77,26 @@ internal sealed class MailchimpFake : IDisposable
     {
         const int pageSize = 1000;
         for (var offset = 0; offset == 0 || offset < audiences.Count; offset += pageSize)
-        {
-            var page = audiences.Skip(offset).Take(pageSize).Select(id => new { id }).ToArray();
-            var expected = new Dictionary<string, string>
-            {
-                ["fields"] = "lists.id,total_items",
-                ["count"] = $"{pageSize}",
-                ["offset"] = $"{offset}",
-            };
-            Server.Given(Request.Create().UsingGet().WithPath("/3.0/lists").WithParam(query => HasExactly(query, expected)))
-                .AtPriority(1)
-                .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
-                    .WithBody(JsonSerializer.Serialize(new { lists = page, total_items = reportedTotal ?? audiences.Count })));
-        }
+            Server.Given(ListAudiences(offset)).AtPriority(1)
+                .RespondWith(AudiencePage(audiences.Skip(offset).Take(pageSize), reportedTotal ?? audiences.Count));
     }
+
+    /// <summary>The deleter's <c>GET /3.0/lists?fields=lists.id,total_items&amp;count=1000&amp;offset=N</c>, exactly.</summary>
+    public static IRequestBuilder ListAudiences(int offset)
+    {
+        var expected = new Dictionary<string, string>
+        {
+            ["fields"] = "lists.id,total_items",
+            ["count"] = "1000",
+            ["offset"] = $"{offset}",
+        };
+        return Request.Create().UsingGet().WithPath("/3.0/lists").WithParam(query => HasExactly(query, expected));
+    }
+
+    /// <summary>One page of <c>GET /3.0/lists</c> as Mailchimp answers it, with the account's total.</summary>
+    public static IResponseBuilder AudiencePage(IEnumerable<string> ids, int totalItems) =>
+        Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+            .WithBody(JsonSerializer.Serialize(new { lists = ids.Select(id => new { id }).ToArray(), total_items = totalItems }));
 
     /// <summary>
     /// Compares each query value whole: WireMock splits values on commas, and Mailchimp's <c>fields</c> has one.

@@ -1,6 +1,6 @@
-// The integrator's deleter shown whole in README.md ("Adding a deleter") and in the test kit's README, compiled and
-// run here in the integrator's own namespace, so a missing using or a non-public API shows up. DocumentationTests
-// fails when either README's code differs from this file: change them together.
+// The integrator's deleter that docs/adding-a-deleter.md shows whole, compiled and run here in the integrator's own
+// namespace, so a missing using or a non-public API shows up. DocumentationTests fails when the doc's code differs
+// from this file: change them together.
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -46,6 +46,9 @@ public sealed class AcmeCrmDeleter(IHttpClientFactory clients) : IRequestHandler
 
     private static DeletionOutcome Outcome(HttpResponseMessage response)
     {
+        // Acme answers an erasure with 202. Another 2xx (a proxy's or a maintenance page's 200) is not Acme's "erased".
+        if (response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.Accepted)
+            return DeletionOutcome.Transient($"unexpected answer (HTTP {(int)response.StatusCode})");
         // Acme says "slow down" with 429 and X-RateLimit-Reset (seconds to wait) instead of Retry-After.
         if (response.StatusCode == HttpStatusCode.TooManyRequests
             && response.Headers.TryGetValues("X-RateLimit-Reset", out var values)

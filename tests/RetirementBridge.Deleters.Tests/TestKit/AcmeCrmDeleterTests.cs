@@ -1,4 +1,4 @@
-// The tests shown whole in the test kit's README (see AcmeCrmDeleter.cs): change them together.
+// The provider-specific tests docs/adding-a-deleter.md shows (see AcmeCrmDeleter.cs): change them together.
 using RetirementBridge.Deleters;
 using RetirementBridge.Deleters.Testing;
 using WireMock.Matchers;
