@@ -3,9 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace RetirementBridge.Deleters;
 
 /// <summary>
-/// The HttpClient set-up every deleter needs, built-in or not. A handler's <c>CreateClient(name)</c> gets it only
-/// when that name was registered: an unregistered name gets a bare client (no BaseAddress, URL logging, redirects
-/// followed).
+/// The HttpClient set-up every deleter needs, built-in or not. <see cref="DeleterServiceCollectionExtensions.AddDeleter{THandler,TOptions}"/>
+/// already applies <see cref="ConfigureForDeleter"/> (and the deleter's rate limit) to every client of the factory;
+/// <see cref="AddDeleterHttpClient"/> adds what a named client needs besides: its BaseAddress and Timeout. A name
+/// that was never registered gets a client without a BaseAddress, so every relative request fails.
 /// </summary>
 public static class DeleterHttpClientExtensions
 {

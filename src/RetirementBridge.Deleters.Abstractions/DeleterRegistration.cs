@@ -87,8 +87,7 @@ public static class DeleterServiceCollectionExtensions
         }
         catch (InvalidOperationException ex)
         {
-            // The binder's message names the key and the bad value; configuration values here are not PII.
-            throw new DeleterConfigurationException($"{section.Path}: {ex.Message}");
+            throw new DeleterConfigurationException(ConfigurationBinding.Describe(section.Path, ex));
         }
 
         if (!options.Enabled)

@@ -141,7 +141,8 @@ public sealed class CrashRecoveryTests : IDisposable
     [InlineData("Deleters:Mailchimp:Enabled", "true", "Deleters:Mailchimp: ApiKey is required", false)]
     [InlineData("Webhook:Secrets:0", "not-a-secret", "Webhook:Secrets:0 does not start with whsec_", true)]
     [InlineData("Admin:Tokens:0", "tiny-token", "Admin:Tokens:0 must be at least 16 characters", true)]
-    [InlineData("Dispatch:FirstRetryDelay", "soon", "Dispatch", false)]
+    [InlineData("Dispatch:FirstRetryDelay", "soon", "Dispatch:FirstRetryDelay is not a valid time span", true)]
+    [InlineData("Deleters:Braze:BaseUrl", "https://user:s3cr3t@[bad", "Deleters:Braze:BaseUrl is not a valid absolute URL", true)]
     public async Task A_misconfiguration_stops_start_up_with_one_clear_line(string key, string value, string message, bool isSecret)
     {
         var settings = Settings(dispatch: false);

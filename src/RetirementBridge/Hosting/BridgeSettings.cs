@@ -77,8 +77,7 @@ internal sealed record BridgeSettings(
         }
         catch (InvalidOperationException ex)
         {
-            // The binder names the key and the value it could not convert; no configuration value is a learner's.
-            throw new BridgeConfigurationException($"{section}: {ex.Message.ReplaceLineEndings(" ")}");
+            throw new BridgeConfigurationException(Deleters.ConfigurationBinding.Describe(section, ex));
         }
         return options;
     }
