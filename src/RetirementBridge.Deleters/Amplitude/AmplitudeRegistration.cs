@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Refit;
 
 namespace RetirementBridge.Deleters.Amplitude;
 
@@ -18,18 +17,7 @@ public static class AmplitudeRegistration
         if (options is null)
             return;
 
-        // Error bodies are read into Refit's exception; a bound keeps a hostile body from using unbounded memory.
-        var refit = new RefitSettings { MaxExceptionContentLength = 4096 };
         var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.ApiKey}:{options.SecretKey}"));
-
-        // Refit 16 builds requests with its source-generated implementation (see the Mailchimp deleter).
-        services.AddRefitGeneratedClient<IAmplitudeApi>(AmplitudeJsonContext.Default, _ => refit)
-            .ConfigureHttpClient(client =>
-            {
-                client.BaseAddress = options.EffectiveBaseUrl;
-                client.Timeout = options.Timeout;
-                client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", basic);
-            })
-            .ConfigureForDeleter();
+        services.AddDeleterRefitClient<IAmplitudeApi>(AmplitudeJsonContext.Default, options.EffectiveBaseUrl!, options, new AuthenticationHeaderValue("Basic", basic));
     }
 }

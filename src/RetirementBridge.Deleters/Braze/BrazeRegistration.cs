@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Refit;
 
 namespace RetirementBridge.Deleters.Braze;
 
@@ -19,17 +18,6 @@ public static class BrazeRegistration
             return;
 
         services.TryAddSingleton(TimeProvider.System);
-        // Error bodies are read into Refit's exception; a bound keeps a hostile body from using unbounded memory.
-        var refit = new RefitSettings { MaxExceptionContentLength = 4096 };
-
-        // Refit 16 builds requests with its source-generated implementation (see MailchimpRegistration).
-        services.AddRefitGeneratedClient<IBrazeApi>(BrazeJsonContext.Default, _ => refit)
-            .ConfigureHttpClient(client =>
-            {
-                client.BaseAddress = options.EffectiveBaseUrl; // never null once Validate passed
-                client.Timeout = options.Timeout;
-                client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.ApiKey);
-            })
-            .ConfigureForDeleter();
+        services.AddDeleterRefitClient<IBrazeApi>(BrazeJsonContext.Default, options.EffectiveBaseUrl!, options, new AuthenticationHeaderValue("Bearer", options.ApiKey));
     }
 }

@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Refit;
 
 namespace RetirementBridge.Deleters.HubSpot;
 
@@ -15,18 +14,6 @@ internal static class HubSpotRegistration
         if (options is null)
             return;
 
-        // Error bodies are read into Refit's exception; a bound keeps a hostile body from using unbounded memory.
-        var refit = new RefitSettings { MaxExceptionContentLength = 4096 };
-
-        // Refit 16 builds requests with its source-generated implementation (see MailchimpRegistration).
-        services.AddRefitGeneratedClient<IHubSpotApi>(HubSpotJsonContext.Default, _ => refit)
-            .ConfigureHttpClient(client =>
-            {
-                client.BaseAddress = options.EffectiveBaseUrl();
-                client.Timeout = options.Timeout;
-                client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.AccessToken);
-            })
-            // No URL logging (the lookup's URL holds the email), no redirects followed.
-            .ConfigureForDeleter();
+        services.AddDeleterRefitClient<IHubSpotApi>(HubSpotJsonContext.Default, options.EffectiveBaseUrl()!, options, new AuthenticationHeaderValue("Bearer", options.AccessToken));
     }
 }

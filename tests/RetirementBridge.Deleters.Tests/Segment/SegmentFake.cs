@@ -67,7 +67,7 @@ internal sealed class SegmentFake : IDisposable
     /// </summary>
     public void CreatesRegulation(IReadOnlyList<string>? subjectIds = null, string regulateId = RegulateId, int priority = 1) =>
         Server.Given(Request.Create().UsingPost().WithPath("/regulations")
-                .WithBody((string body) => IsRegulationBody(body, subjectIds)))
+                .WithBody((string? body) => body is not null && IsRegulationBody(body, subjectIds)))
             .AtPriority(priority)
             .RespondWith(Json(200, new JsonObject { ["data"] = new JsonObject { ["regulateId"] = regulateId } })
                 .WithHeader("X-Regulation-RateLimit-Remaining", "99")
