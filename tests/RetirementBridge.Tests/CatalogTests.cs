@@ -90,6 +90,30 @@ public sealed class CatalogTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_dry_run_of_every_deleter_lists_one_planned_call_each_and_sends_nothing()
+    {
+        var settings = Merge(Mailchimp(_mailchimp), Webhook(_webhook), Braze(_braze), HubSpot(_hubspot), Segment(_segment), Amplitude(_amplitude));
+        foreach (var section in new[] { "Mailchimp", "Webhook", "Braze", "HubSpot", "Segment", "Amplitude" })
+            settings[$"Deleters:{section}:DryRun"] = "true";
+        await using var bridge = await TestBridge.StartAsync(settings);
+        var learner = bridge.NewLearner();
+
+        var id = await bridge.RetireAsync(learner);
+        var deleters = new[] { "amplitude", "braze", "hubspot", "mailchimp", "segment", "webhook" };
+        foreach (var deleter in deleters)
+            await bridge.WaitForDeliveryAsync(id, deleter, "dry_run");
+
+        var planned = (await bridge.GetRetirementAsync(id))["deliveries"]!.AsArray()
+            .Select(d => d!["last_error"]!.GetValue<string>()).ToList();
+        Assert.Equal(deleters.Length, planned.Count);
+        Assert.All(planned, plan => Assert.StartsWith("dry run: would erase 1 learner(s) in one call: ", plan));
+        Assert.Equal(deleters.Length, planned.Distinct().Count()); // each says its own provider's request
+        bridge.AssertNoPiiIn(string.Join("\n", planned), "the planned calls");
+        foreach (var fake in new[] { _mailchimp, _webhook, _braze, _hubspot, _segment, _amplitude })
+            Assert.Empty(fake.LogEntries);
+    }
+
+    [Fact]
     public async Task A_Segment_regulation_is_followed_until_it_finishes_and_only_then_succeeds()
     {
         await using var bridge = await TestBridge.StartAsync(Segment(_segment));
