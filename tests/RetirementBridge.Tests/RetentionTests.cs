@@ -34,7 +34,9 @@ public sealed class RetentionTests
                 return response.StatusCode;
             }, status => status == HttpStatusCode.NotFound, "the finished retirement to be swept");
         Assert.Equal(0L, await bridge.ScalarAsync($"SELECT COUNT(*) FROM deliveries WHERE retirement_id = '{finished}';"));
-        Assert.Contains(bridge.Logs.Lines, line => line.Contains("Retention: deleted 1 retirements"));
+        // The line is written just after the commit the 404 saw: wait for it rather than race it.
+        await Eventually.GetAsync(() => Task.FromResult(bridge.Logs.Lines),
+            lines => lines.Any(line => line.Contains("Retention: deleted 1 retirements")), "the retention log line");
 
         // The dead one is older than the retention period too, yet still there, identity and all: it needs an operator.
         var dead = await bridge.GetRetirementAsync(unfinished);
