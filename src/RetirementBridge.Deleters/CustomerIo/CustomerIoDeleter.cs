@@ -53,7 +53,7 @@ internal sealed class CustomerIoDeleter(ICustomerIoTrackApi api, CustomerIoOptio
             if (!options.Suppress)
                 continue;
             var suppression = await StepAsync($"suppress{form}",
-                () => api.SuppressCustomerAsync(identifier, cancellationToken), cancellationToken).ConfigureAwait(false);
+                () => api.SuppressCustomerAsync(identifier, CustomerIoEmptyBody.Instance, cancellationToken), cancellationToken).ConfigureAwait(false);
             if (!suppression.IsSuccess)
                 return suppression;
             if (suppression.Kind == DeletionOutcomeKind.Deleted)

@@ -76,7 +76,7 @@ public sealed class CustomerIoOptions : DeleterOptions
         (Identifier == CustomerIoIdentifier.Email
             ? "DELETE /api/v1/customers/{email} per learner (the address as the LMS has it, then its lower-case form when that differs)"
             : "DELETE /api/v1/customers/{lms_user_id} per learner")
-        + (Suppress ? ", each followed by POST /api/v1/customers/{identifier}/suppress" : "")
+        + (Suppress ? ", each followed by POST /api/v1/customers/{identifier}/suppress {}" : "")
         + "; a 404 is confirmed with GET /api/v1/accounts/region";
 
     public override IEnumerable<string> Validate()

@@ -23,11 +23,14 @@ internal interface ICustomerIoTrackApi
 
     /// <summary>
     /// Deletes the person (again) and puts the identifier in the path on the workspace's suppression list, so that
-    /// later calls with it are ignored instead of creating the person anew. 200 <c>{}</c>. No body.
+    /// later calls with it are ignored instead of creating the person anew. 200 <c>{}</c>. The reference documents no
+    /// request body; the body is the empty JSON object Customer.io's own Node and Python clients send, buffered so
+    /// that it goes with a Content-Length rather than chunked.
     /// </summary>
     [Post("/api/v1/customers/{identifier}/suppress")]
     [Headers("Accept: application/json")]
-    Task<IApiResponse<JsonElement>> SuppressCustomerAsync(string identifier, CancellationToken cancellationToken);
+    Task<IApiResponse<JsonElement>> SuppressCustomerAsync(
+        string identifier, [Body(BodySerializationMethod.Serialized, buffered: true)] CustomerIoEmptyBody body, CancellationToken cancellationToken);
 
     /// <summary>
     /// The workspace's region for these credentials: 200 <c>{"url":"https://track.customer.io","region":"us","environment_id":3}</c>.
@@ -36,4 +39,10 @@ internal interface ICustomerIoTrackApi
     [Get("/api/v1/accounts/region")]
     [Headers("Accept: application/json")]
     Task<IApiResponse<JsonElement>> GetRegionAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>The empty JSON object, <c>{}</c>: the body of a suppression.</summary>
+internal sealed class CustomerIoEmptyBody
+{
+    public static readonly CustomerIoEmptyBody Instance = new();
 }

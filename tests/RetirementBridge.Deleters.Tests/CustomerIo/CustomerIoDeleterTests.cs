@@ -211,7 +211,7 @@ public sealed class CustomerIoDeleterTests : IDisposable
         Assert.Equal([$"DELETE {CustomersPath}/{SampleId}", $"POST {CustomersPath}/{SampleId}/suppress"], _customerIo.Calls);
         var suppression = Assert.Single(_customerIo.Suppressions);
         Assert.Equal(Authorization, suppression.Headers!["Authorization"].Single());
-        Assert.True(string.IsNullOrEmpty(suppression.Body), "the suppression has no body");
+        Assert.Equal("{}", suppression.Body);
     }
 
     [Fact]

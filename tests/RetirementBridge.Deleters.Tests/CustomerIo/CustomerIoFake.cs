@@ -73,10 +73,15 @@ internal sealed class CustomerIoFake : IDisposable
             .AtPriority(1)
             .RespondWith(answer ?? Ok());
 
-    /// <summary><c>POST /api/v1/customers/{identifier}/suppress</c> with the credentials answers <paramref name="answer"/> (200 <c>{}</c> by default).</summary>
+    /// <summary>
+    /// <c>POST /api/v1/customers/{identifier}/suppress</c> with the credentials and the empty JSON object Customer.io's
+    /// own clients send answers <paramref name="answer"/> (200 <c>{}</c> by default).
+    /// </summary>
     public void Suppress(string identifier, IResponseBuilder? answer = null) =>
         Server.Given(Request.Create().UsingPost().WithPath(new ExactMatcher($"{CustomersPath}/{identifier}/suppress"))
-                .WithHeader("Authorization", Authorization))
+                .WithHeader("Authorization", Authorization)
+                .WithHeader("Content-Type", "application/json*")
+                .WithBody(new ExactMatcher("{}")))
             .AtPriority(1)
             .RespondWith(answer ?? Ok());
 

@@ -73,7 +73,7 @@ public sealed class CustomerIoPathTests
     }
 
     [Fact]
-    public async Task The_suppression_is_a_POST_to_the_same_identifier_without_a_body()
+    public async Task The_suppression_is_a_POST_to_the_same_identifier_with_an_empty_JSON_object()
     {
         await using var customerIo = RawHttpServer.Start(OkAnswer, OkAnswer);
 
@@ -84,10 +84,10 @@ public sealed class CustomerIoPathTests
         var suppression = customerIo.Requests[1];
         Assert.Equal("POST /api/v1/customers/4242/suppress HTTP/1.1", suppression.RequestLine);
         Assert.Equal(CustomerIoFake.Authorization, suppression.Header("Authorization"));
-        Assert.Null(suppression.Header("Content-Type"));
+        Assert.StartsWith("application/json", suppression.Header("Content-Type"));
         Assert.Null(suppression.Header("Transfer-Encoding"));
-        Assert.Equal("0", suppression.Header("Content-Length") ?? "0");
-        Assert.Equal("", suppression.Body);
+        Assert.Equal("2", suppression.Header("Content-Length"));
+        Assert.Equal("{}", suppression.Body);
     }
 
     [Fact]
