@@ -30,7 +30,7 @@ public sealed class MailgunWireTests
     [InlineData("josé@exämple.org", "jos%C3%A9%40ex%C3%A4mple.org")]
     public async Task A_member_removal_escapes_the_list_and_the_address_as_one_path_segment_each(string email, string escaped)
     {
-        await using var mailgun = MailgunRawServer.Start(NotFound("Member not found"), ListFound);
+        await using var mailgun = RawHttpServer.Start(NotFound("Member not found"), ListFound);
 
         var outcome = await EraseAsync(MailgunFake.Settings(mailgun.Url, lists: [List]), email);
 
@@ -44,7 +44,7 @@ public sealed class MailgunWireTests
     [Fact]
     public async Task A_mixed_case_address_is_removed_as_typed_and_lower_cased()
     {
-        await using var mailgun = MailgunRawServer.Start(NotFound("Member not found"), MemberDeleted, ListFound);
+        await using var mailgun = RawHttpServer.Start(NotFound("Member not found"), MemberDeleted, ListFound);
 
         var outcome = await EraseAsync(MailgunFake.Settings(mailgun.Url, lists: [List]), SampleRetirement.Email);
 
@@ -59,7 +59,7 @@ public sealed class MailgunWireTests
     [Fact]
     public async Task Suppression_removals_and_the_domain_check_name_the_domain_and_the_escaped_address()
     {
-        await using var mailgun = MailgunRawServer.Start(
+        await using var mailgun = RawHttpServer.Start(
             NotFound("Member not found"), ListFound,
             NotFound("Address not found in unsubscribers table"), DomainFound,
             NotFound("Address not found in bounces table"),
@@ -85,7 +85,7 @@ public sealed class MailgunWireTests
     {
         // Mailgun's paging.next is an absolute URL on its own host: followed as is, it would take the key elsewhere
         // (here, away from the proxy the operator configured).
-        await using var mailgun = MailgunRawServer.Start(
+        await using var mailgun = RawHttpServer.Start(
             Answer(200, $$$"""{"items":[{"address":"{{{List}}}","name":"","members_count":2}],"paging":{"first":"https://api.mailgun.net/v3/lists/pages?page=first&limit=100","last":"https://api.mailgun.net/v3/lists/pages?page=last&limit=100","next":"https://api.mailgun.net/v3/lists/pages?page=next&address=news%40mg.example.org&limit=100","previous":"https://api.mailgun.net/v3/lists/pages?page=prev&address=news%40mg.example.org&limit=100"}}"""),
             Answer(200, """{"items":[],"paging":{"first":"https://api.mailgun.net/v3/lists/pages?page=first&limit=100","last":"https://api.mailgun.net/v3/lists/pages?page=last&limit=100","next":"https://api.mailgun.net/v3/lists/pages?page=next&address=news%40mg.example.org&limit=100","previous":"https://api.mailgun.net/v3/lists/pages?page=prev&address=news%40mg.example.org&limit=100"}}"""),
             MemberDeleted);
@@ -107,7 +107,7 @@ public sealed class MailgunWireTests
     [InlineData("/mailgun-proxy")]
     public async Task A_base_url_with_a_path_keeps_it_in_front_of_Mailguns_paths(string prefix)
     {
-        await using var mailgun = MailgunRawServer.Start(MemberDeleted);
+        await using var mailgun = RawHttpServer.Start(MemberDeleted);
 
         await EraseAsync(MailgunFake.Settings(mailgun.Url + prefix, lists: [List]), "jane.doe@example.com");
 
@@ -133,83 +133,4 @@ public sealed class MailgunWireTests
 
     private static string Answer(int status, string json) =>
         $"HTTP/1.1 {status} {(HttpStatusCode)status}\r\nContent-Type: application/json\r\nContent-Length: {Encoding.UTF8.GetByteCount(json)}\r\nConnection: close\r\n\r\n{json}";
-}
-
-/// <summary>One HTTP/1.1 request head as it arrived, undecoded.</summary>
-internal sealed record MailgunRawRequest(string RequestLine, IReadOnlyList<(string Name, string Value)> Headers)
-{
-    public string? Header(string name) =>
-        Headers.Where(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value).FirstOrDefault();
-}
-
-/// <summary>A loopback listener that records each request head verbatim and gives the canned answers in order, one connection each.</summary>
-internal sealed class MailgunRawServer : IAsyncDisposable
-{
-    private readonly TcpListener _listener;
-    private readonly Task _serving;
-    private readonly List<MailgunRawRequest> _requests = [];
-
-    private MailgunRawServer(string[] answers)
-    {
-        _listener = new TcpListener(IPAddress.Loopback, 0);
-        _listener.Start();
-        Url = $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
-        _serving = ServeAsync(answers);
-    }
-
-    public string Url { get; }
-
-    public IReadOnlyList<MailgunRawRequest> Requests
-    {
-        get { lock (_requests) return _requests.ToList(); }
-    }
-
-    public static MailgunRawServer Start(params string[] answers) => new(answers);
-
-    private async Task ServeAsync(string[] answers)
-    {
-        foreach (var answer in answers)
-        {
-            using var client = await _listener.AcceptTcpClientAsync();
-            var stream = client.GetStream();
-            var request = await ReadHeadAsync(stream);
-            lock (_requests)
-                _requests.Add(request);
-            await stream.WriteAsync(Encoding.UTF8.GetBytes(answer));
-            await stream.FlushAsync();
-        }
-    }
-
-    /// <summary>Reads up to the blank line that ends the head (the deleter's requests have no body).</summary>
-    private static async Task<MailgunRawRequest> ReadHeadAsync(NetworkStream stream)
-    {
-        var received = new List<byte>();
-        var buffer = new byte[4096];
-        while (!EndsHead(received))
-        {
-            var read = await stream.ReadAsync(buffer);
-            if (read == 0)
-                throw new IOException("the connection closed before the request head ended");
-            received.AddRange(buffer.AsSpan(0, read).ToArray());
-        }
-        var lines = Encoding.ASCII.GetString(received.ToArray()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        var headers = lines.Skip(1).Select(line => line.Split(':', 2)).Select(p => (p[0].Trim(), p[1].Trim())).ToList();
-        return new MailgunRawRequest(lines[0], headers);
-    }
-
-    private static bool EndsHead(List<byte> bytes) =>
-        bytes.Count >= 4 && bytes[^4] == '\r' && bytes[^3] == '\n' && bytes[^2] == '\r' && bytes[^1] == '\n';
-
-    public async ValueTask DisposeAsync()
-    {
-        _listener.Stop();
-        try
-        {
-            await _serving;
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or IOException)
-        {
-            // Stopped while waiting for a connection that never came: the assertions say what was missing.
-        }
-    }
 }
