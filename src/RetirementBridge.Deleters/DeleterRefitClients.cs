@@ -10,11 +10,11 @@ internal static class DeleterRefitClients
 {
     /// <summary>
     /// Registers <typeparamref name="TApi"/> against <paramref name="baseAddress"/> with the deleter's timeout and the
-    /// provider's credentials. Refit 16 builds requests with its source-generated implementation; the reflection
+    /// provider's credentials (null for a provider that authenticates with a header of its own: add it on the builder). Refit 16 builds requests with its source-generated implementation; the reflection
     /// builder is a package this feed lacks, so AddRefitClient would fail at the first call.
     /// </summary>
     public static IHttpClientBuilder AddDeleterRefitClient<TApi>(
-        this IServiceCollection services, JsonSerializerContext json, Uri baseAddress, DeleterOptions options, AuthenticationHeaderValue credentials)
+        this IServiceCollection services, JsonSerializerContext json, Uri baseAddress, DeleterOptions options, AuthenticationHeaderValue? credentials)
         where TApi : class
     {
         // Error bodies are read into Refit's exception: a bound keeps a hostile body from using unbounded memory, and
@@ -25,7 +25,8 @@ internal static class DeleterRefitClients
             {
                 client.BaseAddress = baseAddress;
                 client.Timeout = options.Timeout;
-                client.DefaultRequestHeaders.Authorization = credentials;
+                if (credentials is not null)
+                    client.DefaultRequestHeaders.Authorization = credentials;
             })
             .ConfigureForDeleter();
     }

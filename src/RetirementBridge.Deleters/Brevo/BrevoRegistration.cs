@@ -20,7 +20,7 @@ public static class BrevoRegistration
         // Brevo takes the key in its own api-key header, not in Authorization: the shared helper's credentials
         // parameter is for an Authorization header, so it gets none (null leaves Authorization unset), and the key
         // is added as a default header of the same client.
-        services.AddDeleterRefitClient<IBrevoApi>(BrevoJsonContext.Default, options.BaseUrl ?? BrevoOptions.DefaultBaseUrl, options, credentials: null!)
+        services.AddDeleterRefitClient<IBrevoApi>(BrevoJsonContext.Default, options.BaseUrl ?? BrevoOptions.DefaultBaseUrl, options, credentials: null)
             .ConfigureHttpClient(client => client.DefaultRequestHeaders.Add(BrevoOptions.ApiKeyHeader, options.ApiKey));
     }
 }

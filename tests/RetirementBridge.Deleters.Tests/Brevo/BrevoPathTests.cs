@@ -29,7 +29,7 @@ public sealed class BrevoPathTests
     [InlineData("josé@exämple.org", "jos%C3%A9%40ex%C3%A4mple.org")]
     public async Task The_address_is_one_escaped_path_segment_and_identifierType_stays_in_the_query(string email, string escaped)
     {
-        await using var brevo = BrevoWire.Start(NotFoundAnswer);
+        await using var brevo = RawHttpServer.Start(NotFoundAnswer);
 
         var outcome = await EraseAsync(brevo.Url, email);
 
@@ -43,7 +43,7 @@ public sealed class BrevoPathTests
     [InlineData("José+News@Exämple.org", "jos%C3%A9%2Bnews%40ex%C3%A4mple.org", "Jos%C3%A9%2BNews%40Ex%C3%A4mple.org")]
     public async Task A_mixed_case_address_is_sent_lower_cased_then_as_typed(string email, string lower, string typed)
     {
-        await using var brevo = BrevoWire.Start(NotFoundAnswer, NotFoundAnswer);
+        await using var brevo = RawHttpServer.Start(NotFoundAnswer, NotFoundAnswer);
 
         var outcome = await EraseAsync(brevo.Url, email);
 
@@ -56,7 +56,7 @@ public sealed class BrevoPathTests
     [Fact]
     public async Task The_key_travels_in_the_api_key_header_only_and_the_request_has_no_body()
     {
-        await using var brevo = BrevoWire.Start(Answer(204, null));
+        await using var brevo = RawHttpServer.Start(Answer(204, null));
 
         var outcome = await EraseAsync(brevo.Url, "jane.doe@example.com");
 
@@ -74,7 +74,7 @@ public sealed class BrevoPathTests
     [InlineData("/brevo-proxy")]
     public async Task A_base_url_with_a_path_keeps_it_in_front_of_Brevos_paths(string prefix)
     {
-        await using var brevo = BrevoWire.Start(NotFoundAnswer);
+        await using var brevo = RawHttpServer.Start(NotFoundAnswer);
 
         await EraseAsync(brevo.Url + prefix, "jane.doe@example.com");
 
@@ -85,7 +85,7 @@ public sealed class BrevoPathTests
     [Fact]
     public async Task The_rate_limit_headers_are_read_as_Brevo_sends_them()
     {
-        await using var brevo = BrevoWire.Start(
+        await using var brevo = RawHttpServer.Start(
             "HTTP/1.1 429 Too Many Requests\r\nx-sib-ratelimit-limit: 10\r\nx-sib-ratelimit-remaining: 0\r\nx-sib-ratelimit-reset: 42\r\n" +
             "Content-Length: 0\r\nConnection: close\r\n\r\n");
 
@@ -109,102 +109,4 @@ public sealed class BrevoPathTests
         var type = json is null ? "" : "Content-Type: application/json; charset=utf-8\r\n";
         return $"HTTP/1.1 {status} {(HttpStatusCode)status}\r\n{type}Content-Length: {Encoding.UTF8.GetByteCount(body)}\r\nConnection: close\r\n\r\n{body}";
     }
-}
-
-/// <summary>
-/// A loopback listener that records each HTTP/1.1 request verbatim (request line, headers, body; nothing decoded) and
-/// gives the canned answers in order, one connection each.
-/// </summary>
-internal sealed class BrevoWire : IAsyncDisposable
-{
-    private readonly TcpListener _listener;
-    private readonly Task _serving;
-    private readonly List<WireRequest> _requests = [];
-
-    private BrevoWire(string[] answers)
-    {
-        _listener = new TcpListener(IPAddress.Loopback, 0);
-        _listener.Start();
-        Url = $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
-        _serving = ServeAsync(answers);
-    }
-
-    public string Url { get; }
-
-    public IReadOnlyList<WireRequest> Requests
-    {
-        get { lock (_requests) return _requests.ToList(); }
-    }
-
-    public static BrevoWire Start(params string[] answers) => new(answers);
-
-    private async Task ServeAsync(string[] answers)
-    {
-        foreach (var answer in answers)
-        {
-            using var client = await _listener.AcceptTcpClientAsync();
-            var stream = client.GetStream();
-            var request = await ReadRequestAsync(stream);
-            lock (_requests)
-                _requests.Add(request);
-            await stream.WriteAsync(Encoding.UTF8.GetBytes(answer));
-            await stream.FlushAsync();
-        }
-    }
-
-    private static async Task<WireRequest> ReadRequestAsync(NetworkStream stream)
-    {
-        var received = new List<byte>();
-        var buffer = new byte[4096];
-        int headEnd;
-        while ((headEnd = IndexOfHeadEnd(received)) < 0)
-        {
-            var read = await stream.ReadAsync(buffer);
-            if (read == 0)
-                throw new IOException("the connection closed before the request head ended");
-            received.AddRange(buffer.AsSpan(0, read).ToArray());
-        }
-
-        var head = Encoding.ASCII.GetString(received.GetRange(0, headEnd).ToArray()).Split("\r\n");
-        var headers = head.Skip(1).Select(line => line.Split(':', 2)).Select(p => (p[0].Trim(), p[1].Trim())).ToList();
-        var length = headers.Where(h => string.Equals(h.Item1, "Content-Length", StringComparison.OrdinalIgnoreCase))
-            .Select(h => int.Parse(h.Item2)).FirstOrDefault();
-        var body = received.Skip(headEnd + 4).ToList();
-        while (body.Count < length)
-        {
-            var read = await stream.ReadAsync(buffer);
-            if (read == 0)
-                break;
-            body.AddRange(buffer.AsSpan(0, read).ToArray());
-        }
-        return new WireRequest(head[0], headers, Encoding.UTF8.GetString(body.ToArray()));
-    }
-
-    private static int IndexOfHeadEnd(List<byte> bytes)
-    {
-        for (var i = 0; i + 3 < bytes.Count; i++)
-            if (bytes[i] == '\r' && bytes[i + 1] == '\n' && bytes[i + 2] == '\r' && bytes[i + 3] == '\n')
-                return i;
-        return -1;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _listener.Stop();
-        try
-        {
-            await _serving;
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or IOException)
-        {
-            // Stopped while waiting for a connection that never came: the assertions say what was missing.
-        }
-    }
-}
-
-/// <summary>One HTTP/1.1 request as it arrived: request line, headers and body, undecoded.</summary>
-internal sealed record WireRequest(string RequestLine, IReadOnlyList<(string Name, string Value)> Headers, string Body)
-{
-    public string? Header(string name) =>
-        Headers.Where(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value).FirstOrDefault();
 }
