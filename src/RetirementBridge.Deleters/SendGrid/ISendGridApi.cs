@@ -5,7 +5,7 @@ using Refit;
 namespace RetirementBridge.Deleters.SendGrid;
 
 /// <summary>
-/// The three Twilio SendGrid Marketing Campaigns contacts calls the deleter makes (v3 API, Bearer API key). Every call
+/// The Twilio SendGrid Marketing Campaigns contacts calls the deleter makes (v3 API, Bearer API key). Every call
 /// returns an <see cref="IApiResponse{T}"/>, so status codes and transport failures come back as values to classify,
 /// never as exceptions; every body is read as a <see cref="JsonElement"/> and its shape checked by hand, because the
 /// search answer is keyed by email address and SendGrid's reference types some fields loosely (<c>job_id</c> as
@@ -31,6 +31,14 @@ internal interface ISendGridApi
     [Delete("/v3/marketing/contacts")]
     [Headers("Accept: application/json")]
     Task<IApiResponse<JsonElement>> DeleteContactsByIdAsync([Query(CollectionFormat.Csv)] [AliasAs("ids")] IEnumerable<string> ids, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// "Get Total Contact Count": 200 <c>{"contact_count":N,...}</c>. Asked only when a search finds nobody, to tell
+    /// SendGrid's "none of these addresses is a contact" 404 from a 404 for a path that is not there (a wrong BaseUrl).
+    /// </summary>
+    [Get("/v3/marketing/contacts/count")]
+    [Headers("Accept: application/json")]
+    Task<IApiResponse<JsonElement>> CountContactsAsync(CancellationToken cancellationToken);
 
     /// <summary>
     /// "Import Contacts Status", which also reports deletion jobs: 200 <c>{"id":...,"status":"pending|completed|errored|failed","job_type":"delete",...}</c>.

@@ -9,7 +9,8 @@ namespace RetirementBridge.Deleters.SendGrid;
 /// <summary>
 /// Erases learners from Twilio SendGrid Marketing Campaigns. One erase call searches the batch's addresses in one
 /// request (<c>POST /v3/marketing/contacts/search/emails</c>): an address SendGrid answers "contact not found" for, or
-/// a search SendGrid answers 404 (none found), is Gone; the contacts found are deleted by id in one request
+/// a search SendGrid answers 404 (none found, once <c>GET /v3/marketing/contacts/count</c> has shown the contacts API
+/// is really at this address), is Gone; the contacts found are deleted by id in one request
 /// (<c>DELETE /v3/marketing/contacts?ids=...</c>, never <c>delete_all_contacts</c>), and each of their learners is
 /// Pending on the deletion job SendGrid names. A check (<c>GET /v3/marketing/contacts/imports/{job_id}</c>, once per
 /// distinct job) makes them Deleted when the job is completed, Permanent when it errored or failed.
@@ -21,6 +22,8 @@ internal sealed partial class SendGridDeleter(ISendGridApi api, SendGridOptions 
     internal static readonly TimeSpan UncheckedRecheck = TimeSpan.FromMinutes(1);
 
     private const string SearchStep = "searching contacts";
+
+    private const string ConfirmStep = "confirming the contacts API after a search found nobody";
 
     private const string DeleteStep = "deleting contacts";
 
@@ -81,6 +84,7 @@ internal sealed partial class SendGridDeleter(ISendGridApi api, SendGridOptions 
             groups.Push(chunk);
 
         var searches = 0;
+        var apiConfirmed = false;
         DeletionOutcome? stop = null;
         while (groups.TryPop(out var group))
         {
@@ -117,8 +121,20 @@ internal sealed partial class SendGridDeleter(ISendGridApi api, SendGridOptions 
             }
             else if (SendGridAnswer.Is(response, HttpStatusCode.NotFound) && SendGridAnswer.IsSendGridErrorBody(response))
             {
-                // SendGrid's documented answer when none of the searched addresses is a contact.
-                SetAll(outcomes, group, NotAContact);
+                // SendGrid's documented answer when none of the searched addresses is a contact; but SendGrid answers a
+                // path it does not have (a BaseUrl with a wrong prefix) with a 404 of the same shape, which must never
+                // make a whole batch Gone. Once per call, the contacts API is asked something it always answers.
+                var notReached = apiConfirmed ? null : await ConfirmContactsApiAsync(cancellationToken).ConfigureAwait(false);
+                if (notReached is null)
+                {
+                    apiConfirmed = true;
+                    SetAll(outcomes, group, NotAContact);
+                }
+                else
+                {
+                    stop = notReached;
+                    SetAll(outcomes, group, stop);
+                }
             }
             else if (SendGridAnswer.Is(response, HttpStatusCode.BadRequest) && SendGridAnswer.IsSendGridErrorBody(response))
             {
@@ -140,6 +156,22 @@ internal sealed partial class SendGridDeleter(ISendGridApi api, SendGridOptions 
             }
         }
         return found;
+    }
+
+    /// <summary>
+    /// Null when <c>GET /v3/marketing/contacts/count</c> answers SendGrid's <c>{"contact_count":N}</c> at this address;
+    /// otherwise the outcome that stops the call (never Gone).
+    /// </summary>
+    private async Task<DeletionOutcome?> ConfirmContactsApiAsync(CancellationToken cancellationToken)
+    {
+        using var response = await api.CountContactsAsync(cancellationToken).ConfigureAwait(false);
+        if (SendGridAnswer.Is(response, HttpStatusCode.OK) && response.Error is null
+            && response.Content.ValueKind == JsonValueKind.Object
+            && response.Content.TryGetProperty("contact_count", out var count) && count.ValueKind == JsonValueKind.Number)
+            return null;
+        if (SendGridAnswer.Is(response, HttpStatusCode.NotFound))
+            return DeletionOutcome.Permanent($"{SearchStep}: HTTP 404, and the contacts API is not at this address either ({WrongAddress})");
+        return SendGridAnswer.Failure(response, ConfirmStep, WrongAddress, clock, cancellationToken);
     }
 
     /// <summary>Null and the contact's id when SendGrid found it; otherwise the address's outcome.</summary>

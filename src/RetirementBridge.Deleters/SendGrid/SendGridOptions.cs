@@ -75,7 +75,8 @@ public sealed class SendGridOptions : DeleterOptions
     public Uri EffectiveBaseUrl => BaseUrl ?? (Region == SendGridRegion.EU ? EuBaseUrl : GlobalBaseUrl);
 
     public override string RequestShape =>
-        "POST /v3/marketing/contacts/search/emails {\"emails\":[learner emails, up to 100]} (halved when SendGrid refuses an address);" +
+        "POST /v3/marketing/contacts/search/emails {\"emails\":[learner emails, up to 100]} (halved when SendGrid refuses an address;" +
+        " GET /v3/marketing/contacts/count once when a search finds nobody);" +
         " DELETE /v3/marketing/contacts?ids={contact ids found} once per call; job checks: GET /v3/marketing/contacts/imports/{job_id} once per job";
 
     public override IEnumerable<string> Validate()

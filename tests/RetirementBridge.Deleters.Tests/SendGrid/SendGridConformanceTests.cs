@@ -38,7 +38,7 @@ public sealed class SendGridConformanceTests : DeleterConformanceTests
         SendGrid.DeleteAccepts(items.Select(SendGridFake.ContactId), JobReference);
     }
 
-    /// <summary>No learner is a contact: SendGrid answers the search 404.</summary>
+    /// <summary>No learner is a contact: SendGrid answers the search 404 (and the contact count, which the deleter asks then, 200).</summary>
     protected override bool ArrangeNotThere(IReadOnlyList<ErasureItem> items)
     {
         SendGrid.SearchAnswers();

@@ -214,6 +214,7 @@ public sealed class SendGridDeleterTests : IDisposable
             Assert.Equal(DeletionOutcomeKind.DryRun, results.For(item)!.Kind);
             Assert.Contains("POST /v3/marketing/contacts/search/emails", results.For(item)!.Reason);
             Assert.Contains("DELETE /v3/marketing/contacts?ids={contact ids found}", results.For(item)!.Reason);
+            Assert.Contains("GET /v3/marketing/contacts/imports/{job_id}", results.For(item)!.Reason);
         });
         Assert.Empty(_sendGrid.Requests);
     }
@@ -249,7 +250,62 @@ public sealed class SendGridDeleterTests : IDisposable
 
         Assert.All(items, item => Assert.Equal(DeletionOutcomeKind.Gone, results.For(item)!.Kind));
         Assert.Single(_sendGrid.Searches);
+        Assert.Equal($"Bearer {ApiKey}", Header(Assert.Single(_sendGrid.Counts), "Authorization"));
         Assert.Empty(_sendGrid.Deletes);
+    }
+
+    [Fact]
+    public async Task A_search_404_at_an_address_where_the_contacts_api_is_not_is_never_gone()
+    {
+        // SendGrid answers a path it does not have (a BaseUrl ending in /v3, say) with a 404 of the same JSON shape
+        // as "none found": the contact count, which SendGrid always answers, is not there either.
+        _sendGrid.SearchAnswers(Errors(404, "resource not found"));
+        _sendGrid.CountAnswers(Errors(404, "resource not found"));
+        await using var kit = Kit();
+        var items = SampleRetirement.Batch(3);
+
+        var results = await EraseAsync(kit, items);
+
+        Assert.All(items, item =>
+        {
+            Assert.Equal(DeletionOutcomeKind.Permanent, results.For(item)!.Kind);
+            Assert.Equal("searching contacts: HTTP 404, and the contacts API is not at this address either (check BaseUrl and Region)", results.For(item)!.Reason);
+        });
+        Assert.Empty(_sendGrid.Deletes);
+    }
+
+    [Theory]
+    [InlineData(200, """{"message":"ok"}""", DeletionOutcomeKind.Transient)]
+    [InlineData(429, """{"errors":[{"field":null,"message":"too many requests"}]}""", DeletionOutcomeKind.Transient)]
+    [InlineData(503, "", DeletionOutcomeKind.Transient)]
+    [InlineData(403, """{"errors":[{"field":null,"message":"access forbidden"}]}""", DeletionOutcomeKind.Permanent)]
+    public async Task A_search_404_is_gone_only_once_the_contact_count_answers(int status, string body, DeletionOutcomeKind expected)
+    {
+        _sendGrid.SearchAnswers(Errors(404, "contacts not found"));
+        _sendGrid.CountAnswers(Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body));
+        await using var kit = Kit();
+        var items = SampleRetirement.Batch(2);
+
+        var results = await EraseAsync(kit, items);
+
+        Assert.All(items, item => Assert.Equal(expected, results.For(item)!.Kind));
+    }
+
+    [Fact]
+    public async Task The_contacts_api_is_confirmed_once_per_call()
+    {
+        // Narrowing down a refused address ends in several searches that find nobody: one count confirms them all.
+        var items = SampleRetirement.Batch(4);
+        _sendGrid.Refuses(items[0].Learner.Email);
+        _sendGrid.SearchAnswers();
+        await using var kit = Kit(("RateLimit:Requests", "50"));
+
+        var results = await EraseAsync(kit, items);
+
+        Assert.Equal(DeletionOutcomeKind.Permanent, results.For(items[0])!.Kind);
+        Assert.All(items.Skip(1), item => Assert.Equal(DeletionOutcomeKind.Gone, results.For(item)!.Kind));
+        Assert.True(_sendGrid.Searches.Count > 2);
+        Assert.Single(_sendGrid.Counts);
     }
 
     [Theory]
@@ -807,7 +863,8 @@ public sealed class SendGridDeleterTests : IDisposable
 
         await EraseAsync(kit, SampleRetirement.Batch(1));
 
-        Assert.Equal($"Bearer {ApiKey}", Header(Assert.Single(_sendGrid.Requests), "Authorization"));
+        Assert.All(_sendGrid.Requests, request => Assert.Equal($"Bearer {ApiKey}", Header(request, "Authorization")));
+        Assert.Single(_sendGrid.Searches);
     }
 
     [Theory]

@@ -20,6 +20,7 @@ namespace RetirementBridge.Deleters.Tests.SendGrid;
 /// when any address is a contact, 404 <c>{"errors":[...]}</c> when none is, 400 when any is one SendGrid
 /// <see cref="Refuses"/> (its message quotes the address, as provider text may).</item>
 /// <item><c>DELETE /v3/marketing/contacts?ids=a,b</c> answers 202 <c>{"job_id":...}</c> only for exactly the ids expected.</item>
+/// <item><c>GET /v3/marketing/contacts/count</c> answers <c>{"contact_count":N}</c>.</item>
 /// <item><c>GET /v3/marketing/contacts/imports/{id}</c> reports a job <c>pending|completed|errored|failed</c>.</item>
 /// </list>
 /// Every answer carries SendGrid's <c>X-RateLimit-*</c> headers. Anything else answers 418, so a wrong path, body or
@@ -38,6 +39,8 @@ internal sealed class SendGridFake : IDisposable
     public const string ContactsPath = "/v3/marketing/contacts";
 
     public const string ImportsPath = "/v3/marketing/contacts/imports/";
+
+    public const string CountPath = "/v3/marketing/contacts/count";
 
     private readonly bool _ownsServer;
     private readonly object _gate = new();
@@ -63,6 +66,8 @@ internal sealed class SendGridFake : IDisposable
     public IReadOnlyList<IRequestMessage> Searches => Requests.Where(r => r.Method == "POST" && r.Path == SearchPath).ToList();
 
     public IReadOnlyList<IRequestMessage> Deletes => Requests.Where(r => r.Method == "DELETE").ToList();
+
+    public IReadOnlyList<IRequestMessage> Counts => Requests.Where(r => r.Method == "GET" && r.Path == CountPath).ToList();
 
     public IReadOnlyList<IRequestMessage> JobChecks =>
         Requests.Where(r => r.Method == "GET" && r.Path.StartsWith(ImportsPath, StringComparison.Ordinal)).ToList();
@@ -108,10 +113,21 @@ internal sealed class SendGridFake : IDisposable
             _refused.Add(email);
     }
 
-    /// <summary><c>POST /v3/marketing/contacts/search/emails</c> answers from the directory, as SendGrid does.</summary>
-    public void SearchAnswers(int priority = 10) =>
+    /// <summary>
+    /// <c>POST /v3/marketing/contacts/search/emails</c> answers from the directory, as SendGrid does, and so does
+    /// <c>GET /v3/marketing/contacts/count</c> (what the deleter asks after a search that found nobody).
+    /// </summary>
+    public void SearchAnswers(int priority = 10)
+    {
         Server.Given(Request.Create().UsingPost().WithPath(SearchPath)).AtPriority(priority)
             .RespondWith(Response.Create().WithCallback(Search));
+        Server.Given(Request.Create().UsingGet().WithPath(CountPath).WithHeader("Authorization", $"Bearer {ApiKey}")).AtPriority(priority)
+            .RespondWith(Response.Create().WithCallback(_ => Count()));
+    }
+
+    /// <summary><c>GET /v3/marketing/contacts/count</c> answers <paramref name="answer"/>.</summary>
+    public void CountAnswers(IResponseBuilder answer, int priority = 1) =>
+        Server.Given(Request.Create().UsingGet().WithPath(CountPath)).AtPriority(priority).RespondWith(answer);
 
     /// <summary><c>POST /v3/marketing/contacts/search/emails</c> answers <paramref name="answer"/>, whatever it asks.</summary>
     public void SearchAnswers(IResponseBuilder answer, int priority = 1) =>
@@ -248,6 +264,16 @@ internal sealed class SendGridFake : IDisposable
             return any
                 ? Message(200, new JsonObject { ["result"] = result }.ToJsonString())
                 : Message(404, """{"errors":[{"field":null,"message":"contacts not found"}]}""");
+        }
+    }
+
+    /// <summary>"Get Total Contact Count": <c>{"contact_count":N,"billable_count":N}</c>.</summary>
+    private IResponseMessage Count()
+    {
+        lock (_gate)
+        {
+            var count = _contacts.Values.Select(contact => contact.Id).Distinct(StringComparer.Ordinal).Count();
+            return Message(200, new JsonObject { ["contact_count"] = count, ["billable_count"] = count }.ToJsonString());
         }
     }
 
