@@ -32,6 +32,9 @@ internal sealed partial class SalesforceFake : IDisposable
     public const string QueryPath = $"/services/data/{ApiVersion}/query";
     public const string DeletePath = $"/services/data/{ApiVersion}/composite/sobjects";
 
+    /// <summary>sObject Collections takes at most 200 ids in one delete.</summary>
+    public const int MaxIdsPerDelete = 200;
+
     private readonly bool _ownsServer;
 
     /// <param name="server">A server to arrange (the conformance kit's); null: a fresh one with the 418 catch-all.</param>
@@ -189,12 +192,14 @@ internal sealed partial class SalesforceFake : IDisposable
     /// the token, answers as the org would: 200 with a DeleteResult per id in the order the request named them, a
     /// success where <paramref name="records"/> has no status code, else a failure with that code.
     /// </summary>
-    public void DeleteRecords(IReadOnlyDictionary<string, string?> records, string token = AccessToken) =>
+    /// <param name="anySubset">Also answer a request naming only some of the records (several deletes of one batch).</param>
+    public void DeleteRecords(IReadOnlyDictionary<string, string?> records, string token = AccessToken, bool anySubset = false) =>
         Server.Given(((IRequestBuilder)Request.Create().UsingDelete().WithPath(DeletePath).WithHeader("Authorization", $"Bearer {token}"))
                 .Add(new RawQueryMatcher(query => query.Count == 2
                     && query.GetValueOrDefault("allOrNone") == "false"
-                    && query.GetValueOrDefault("ids")?.Split(',') is { } ids
-                    && ids.Length == records.Count && ids.ToHashSet(StringComparer.Ordinal).SetEquals(records.Keys))))
+                    && query.GetValueOrDefault("ids")?.Split(',') is { Length: > 0 and <= MaxIdsPerDelete } ids
+                    && ids.Distinct(StringComparer.Ordinal).Count() == ids.Length
+                    && (anySubset ? ids.All(records.ContainsKey) : ids.Length == records.Count && ids.All(records.ContainsKey)))))
             .AtPriority(1)
             .RespondWith(Response.Create().WithCallback(request =>
             {
@@ -259,6 +264,9 @@ internal sealed partial class SalesforceFake : IDisposable
 
     /// <summary>An 18-character Contact id (key prefix 003) numbered <paramref name="n"/>.</summary>
     public static string ContactId(long n) => $"0035g00000{n:D5}AAA";
+
+    /// <summary>The ids one logged delete named, in order.</summary>
+    public static string[] DeletedIds(IRequestMessage delete) => ParseQueryString(delete.RawQuery)!["ids"].Split(',');
 
     // ---- reading what arrived ----
 
