@@ -65,7 +65,8 @@ internal sealed partial class SalesforceFake : IDisposable
         ["Deleters:Salesforce:BaseUrl"] = baseUrl,
         ["Deleters:Salesforce:ClientId"] = ClientId,
         ["Deleters:Salesforce:ClientSecret"] = ClientSecret,
-        ["Deleters:Salesforce:Timeout"] = "00:00:10",
+        // Generous: a process's first requests (JIT, WireMock's start) can take seconds on a loaded machine.
+        ["Deleters:Salesforce:Timeout"] = "00:00:30",
     };
 
     // ---- the token ----
