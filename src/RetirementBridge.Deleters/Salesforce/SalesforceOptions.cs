@@ -8,6 +8,10 @@ namespace RetirementBridge.Deleters.Salesforce;
 /// Configuration section <c>Deleters:Salesforce</c>: the REST API of one Salesforce org, reached with the OAuth 2.0
 /// client credentials flow of a connected app (or external client app) that has a run-as user.
 /// </summary>
+/// <remarks>
+/// The run-as user must see and delete every Lead and Contact (e.g. View All and Modify All on both objects, and read
+/// access to their Email field): a record that sharing hides from it is not found, and reads as not there.
+/// </remarks>
 public sealed partial class SalesforceOptions : DeleterOptions
 {
     /// <summary>sObject Collections deletes at most 200 records in one request.</summary>

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace RetirementBridge.Deleters.Salesforce;
 
@@ -17,7 +18,7 @@ public static class SalesforceRegistration
             return;
 
         // One token for every call of the deleter, renewed only when Salesforce refuses it.
-        services.AddSingleton<SalesforceTokenCache>();
+        services.TryAddSingleton<SalesforceTokenCache>();
         // The shared helper sets a fixed Authorization header; Salesforce's token changes (each data call carries the
         // current one, the token request carries none), so the fixed header is removed again right after it is set.
         services.AddDeleterRefitClient<ISalesforceApi>(SalesforceJsonContext.Default, options.EffectiveBaseUrl()!, options,
