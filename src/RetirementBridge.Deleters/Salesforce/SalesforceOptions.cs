@@ -128,7 +128,7 @@ public sealed partial class SalesforceOptions : DeleterOptions
         if (host.EndsWith(".lightning.force.com", StringComparison.Ordinal))
             return "InstanceUrl is a Lightning address: use the org's My Domain URL (https://<domain>.my.salesforce.com)";
         if (host is "login.salesforce.com" or "test.salesforce.com")
-            return "InstanceUrl must be the org's My Domain URL, not login.salesforce.com or test.salesforce.com (the client credentials flow needs My Domain)";
+            return "InstanceUrl must be the org's My Domain URL, not login.salesforce.com or test.salesforce.com (the API calls go there too)";
         return null;
     }
 

@@ -623,7 +623,7 @@ public sealed class SalesforceDeleterTests : IDisposable
         { "InstanceUrl", "https://initech.my.salesforce.com/services/data", "InstanceUrl must be the org's address alone, without a path or query (e.g. https://acme.my.salesforce.com)", "initech" },
         { "InstanceUrl", "https://user:hunter2@initech.my.salesforce.com", "InstanceUrl must be the org's address alone, without a path or query (e.g. https://acme.my.salesforce.com)", "hunter2" },
         { "InstanceUrl", "https://initech.lightning.force.com", "InstanceUrl is a Lightning address: use the org's My Domain URL (https://<domain>.my.salesforce.com)", "initech" },
-        { "InstanceUrl", "https://login.salesforce.com", "InstanceUrl must be the org's My Domain URL, not login.salesforce.com or test.salesforce.com (the client credentials flow needs My Domain)", null },
+        { "InstanceUrl", "https://login.salesforce.com", "InstanceUrl must be the org's My Domain URL, not login.salesforce.com or test.salesforce.com (the API calls go there too)", null },
         { "ApiVersion", "62.0", "ApiVersion must look like v62.0", null },
         { "ApiVersion", "v41.0", "ApiVersion must be v42.0 or later (the batch delete needs it)", null },
         { "MaxConcurrency", "30", "MaxConcurrency must be at most 25 (Salesforce's limit on concurrent long requests)", null },
