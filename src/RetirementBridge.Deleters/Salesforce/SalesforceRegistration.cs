@@ -1,0 +1,28 @@
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace RetirementBridge.Deleters.Salesforce;
+
+/// <summary>Registers the Salesforce deleter (stable name "salesforce", section <c>Deleters:Salesforce</c>). Public so that
+/// tests and hosts can register it on its own; the host calls it through <c>AddBuiltInDeleters</c>.</summary>
+public static class SalesforceRegistration
+{
+    public const string Name = "salesforce";
+
+    public static void AddSalesforceDeleter(this IServiceCollection services, IConfigurationSection section)
+    {
+        var options = services.AddDeleter<SalesforceDeleter, SalesforceOptions>(Name, section);
+        if (options is null)
+            return;
+
+        // One token for every call of the deleter, renewed only when Salesforce refuses it.
+        services.TryAddSingleton<SalesforceTokenCache>();
+        // The shared helper sets a fixed Authorization header; Salesforce's token changes (each data call carries the
+        // current one, the token request carries none), so the fixed header is removed again right after it is set.
+        services.AddDeleterRefitClient<ISalesforceApi>(SalesforceJsonContext.Default, options.EffectiveBaseUrl()!, options,
+                new AuthenticationHeaderValue("Bearer"))
+            .ConfigureHttpClient(client => client.DefaultRequestHeaders.Authorization = null);
+    }
+}
