@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -19,10 +18,8 @@ public static class SalesforceRegistration
 
         // One token for every call of the deleter, renewed only when Salesforce refuses it.
         services.TryAddSingleton<SalesforceTokenCache>();
-        // The shared helper sets a fixed Authorization header; Salesforce's token changes (each data call carries the
-        // current one, the token request carries none), so the fixed header is removed again right after it is set.
-        services.AddDeleterRefitClient<ISalesforceApi>(SalesforceJsonContext.Default, options.EffectiveBaseUrl()!, options,
-                new AuthenticationHeaderValue("Bearer"))
-            .ConfigureHttpClient(client => client.DefaultRequestHeaders.Authorization = null);
+        // No fixed Authorization header: the token changes (each data call carries the current one, the token request
+        // carries none).
+        services.AddDeleterRefitClient<ISalesforceApi>(SalesforceJsonContext.Default, options.EffectiveBaseUrl()!, options, credentials: null);
     }
 }

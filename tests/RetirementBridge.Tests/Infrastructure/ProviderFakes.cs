@@ -56,6 +56,28 @@ public static class ProviderFakes
     public static Dictionary<string, string?> Amplitude(WireMockServer fake) => Enabled("Amplitude", fake,
         ("ApiKey", AmplitudeKey), ("SecretKey", AmplitudeSecret), ("JobCheckInterval", "00:00:00.200"), ("RateLimit:Requests", "100"));
 
+    public const string SendGridKey = "SG.sendgrid-key-0123.abcdefghijklmnop";
+    public const string BrevoKey = "xkeysib-brevo-key-0123456789";
+    public const string MailgunKey = "mailgun-key-0123456789abcdef";
+    public const string MailgunList = "alumni@mg.example.org";
+    public const string KlaviyoKey = "pk_klaviyo0123456789abcdef0123456789";
+    public const string CustomerIoSite = "customerio-site-0123";
+    public const string CustomerIoKey = "customerio-key-0123";
+
+    /// <summary>SendGrid, checking its deletion jobs every 200 ms instead of every 5 minutes.</summary>
+    public static Dictionary<string, string?> SendGrid(WireMockServer fake) =>
+        Enabled("SendGrid", fake, ("ApiKey", SendGridKey), ("JobCheckInterval", "00:00:00.200"));
+
+    public static Dictionary<string, string?> Brevo(WireMockServer fake) => Enabled("Brevo", fake, ("ApiKey", BrevoKey));
+
+    public static Dictionary<string, string?> Mailgun(WireMockServer fake) =>
+        Enabled("Mailgun", fake, ("ApiKey", MailgunKey), ("Lists:0", MailgunList));
+
+    public static Dictionary<string, string?> Klaviyo(WireMockServer fake) => Enabled("Klaviyo", fake, ("ApiKey", KlaviyoKey));
+
+    public static Dictionary<string, string?> CustomerIo(WireMockServer fake) =>
+        Enabled("CustomerIo", fake, ("SiteId", CustomerIoSite), ("ApiKey", CustomerIoKey));
+
     private static Dictionary<string, string?> Enabled(string section, WireMockServer fake, params (string Key, string? Value)[] settings)
     {
         var result = new Dictionary<string, string?>
