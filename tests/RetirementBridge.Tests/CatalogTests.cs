@@ -16,7 +16,22 @@ public sealed class CatalogTests : IAsyncDisposable
 {
     private const string RegulateId = "1qJkfE1tpwvQcklImGksLN629wn";
 
-    private readonly WireMockServer _mailchimp = Start(), _webhook = Start(), _braze = Start(), _hubspot = Start(), _segment = Start(), _amplitude = Start();
+    private readonly WireMockServer _mailchimp = Start(), _webhook = Start(), _braze = Start(), _hubspot = Start(), _segment = Start(), _amplitude = Start(),
+        _sendgrid = Start(), _brevo = Start(), _mailgun = Start(), _salesforce = Start(), _klaviyo = Start(), _customerio = Start();
+
+    private WireMockServer[] Fakes => [_mailchimp, _webhook, _braze, _hubspot, _segment, _amplitude, _sendgrid, _brevo, _mailgun, _salesforce, _klaviyo, _customerio];
+
+    /// <summary>Every built-in deleter's stable name, and its section.</summary>
+    private static readonly (string Name, string Section)[] Catalog =
+    [
+        ("amplitude", "Amplitude"), ("braze", "Braze"), ("brevo", "Brevo"), ("customerio", "CustomerIo"), ("hubspot", "HubSpot"),
+        ("klaviyo", "Klaviyo"), ("mailchimp", "Mailchimp"), ("mailgun", "Mailgun"), ("salesforce", "Salesforce"), ("segment", "Segment"),
+        ("sendgrid", "SendGrid"), ("webhook", "Webhook"),
+    ];
+
+    private Dictionary<string, string?> EveryDeleter() => Merge(Mailchimp(_mailchimp), Webhook(_webhook), Braze(_braze), HubSpot(_hubspot),
+        Segment(_segment), Amplitude(_amplitude), SendGrid(_sendgrid), Brevo(_brevo), Mailgun(_mailgun), Salesforce(_salesforce), Klaviyo(_klaviyo),
+        CustomerIo(_customerio));
 
     private static IResponseBuilder Json(int status, string body, string type = "application/json") =>
         Response.Create().WithStatusCode(status).WithHeader("Content-Type", type).WithBody(body);
@@ -39,6 +54,33 @@ public sealed class CatalogTests : IAsyncDisposable
             .RespondWith(Json(200, """[{"day": "2026-12-05", "status": "staging", "amplitude_ids": [{"amplitude_id": 71, "requested_on_day": "2026-11-23", "requester": "retirement-bridge"}]}]"""));
         _amplitude.Given(Request.Create().UsingGet().WithPath("/api/2/deletions/users"))
             .RespondWith(Json(200, """[{"day": "2026-12-05", "status": "done", "amplitude_ids": [{"amplitude_id": 71, "requested_on_day": "2026-11-23", "requester": "retirement-bridge"}]}]"""));
+        ArrangeTheNewerProvidersErase(learner, email);
+    }
+
+    /// <summary>SendGrid, Brevo, Mailgun, Salesforce, Klaviyo and Customer.io, each with its documented success answers.</summary>
+    private void ArrangeTheNewerProvidersErase(TestLearner learner, string email)
+    {
+        _sendgrid.Given(Request.Create().UsingPost().WithPath("/v3/marketing/contacts/search/emails"))
+            .RespondWith(Json(200, new JsonObject { ["result"] = new JsonObject { [email] = new JsonObject
+                { ["contact"] = new JsonObject { ["id"] = "0f9d3c1a-contact", ["email"] = email, ["alternate_emails"] = new JsonArray() } } } }.ToJsonString()));
+        _sendgrid.Given(Request.Create().UsingDelete().WithPath("/v3/marketing/contacts").WithParam("ids", "0f9d3c1a-contact"))
+            .RespondWith(Json(202, """{"job_id": "2387e363-job"}"""));
+        _sendgrid.Given(Request.Create().UsingGet().WithPath("/v3/marketing/contacts/imports/2387e363-job"))
+            .RespondWith(Json(200, """{"id": "2387e363-job", "status": "completed", "job_type": "delete", "results": {"requested_count": 1, "deleted_count": 1}}"""));
+        _brevo.Given(Request.Create().UsingDelete().WithPath(new WireMock.Matchers.WildcardMatcher("/v3/contacts/*")))
+            .RespondWith(Response.Create().WithStatusCode(204));
+        _mailgun.Given(Request.Create().UsingDelete().WithPath(new WireMock.Matchers.WildcardMatcher($"/v3/lists/{MailgunList}/members/*")))
+            .RespondWith(Json(200, $$$"""{"member": {"address": "{{{email}}}"}, "message": "Mailing list member has been deleted"}"""));
+        _salesforce.Given(Request.Create().UsingPost().WithPath("/services/oauth2/token"))
+            .RespondWith(Json(200, $$$"""{"access_token": "00D5g!salesforce-token", "instance_url": "{{{_salesforce.Url}}}", "token_type": "Bearer", "issued_at": "1795392000000"}"""));
+        _salesforce.Given(Request.Create().UsingGet().WithPath("/services/data/v62.0/query").WithParam("q", new WireMock.Matchers.WildcardMatcher("*FROM Lead*")))
+            .RespondWith(Json(200, $$$"""{"totalSize": 1, "done": true, "records": [{"attributes": {"type": "Lead", "url": "/services/data/v62.0/sobjects/Lead/00Q5g00000AbCdEFGH"}, "Id": "00Q5g00000AbCdEFGH", "Email": "{{{email}}}"}]}"""));
+        _salesforce.Given(Request.Create().UsingGet().WithPath("/services/data/v62.0/query").WithParam("q", new WireMock.Matchers.WildcardMatcher("*FROM Contact*")))
+            .RespondWith(Json(200, """{"totalSize": 0, "done": true, "records": []}"""));
+        _salesforce.Given(Request.Create().UsingDelete().WithPath("/services/data/v62.0/composite/sobjects"))
+            .RespondWith(Json(200, """[{"id": "00Q5g00000AbCdEFGH", "success": true, "errors": []}]"""));
+        _klaviyo.Given(Request.Create().UsingPost().WithPath("/api/data-privacy-deletion-jobs")).RespondWith(Response.Create().WithStatusCode(202));
+        _customerio.Given(Request.Create().UsingDelete().WithPath($"/api/v1/customers/{learner.LmsUserId}")).RespondWith(Json(200, "{}"));
     }
 
     /// <summary><c>GET /regulations/{id}</c> answers these statuses in turn, the last one for good.</summary>
@@ -69,20 +111,20 @@ public sealed class CatalogTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Every_deleter_enabled_together_erases_the_learner_and_the_bridge_then_forgets_them()
+    public async Task All_twelve_deleters_enabled_together_erase_the_learner_and_the_bridge_then_forgets_them()
     {
-        await using var bridge = await TestBridge.StartAsync(Merge(Mailchimp(_mailchimp), Webhook(_webhook), Braze(_braze),
-            HubSpot(_hubspot), Segment(_segment), Amplitude(_amplitude)));
+        await using var bridge = await TestBridge.StartAsync(EveryDeleter());
         var learner = bridge.NewLearner();
         ArrangeEveryProviderErases(learner);
 
         var id = await bridge.RetireAsync(learner);
-        foreach (var deleter in new[] { "amplitude", "braze", "hubspot", "mailchimp", "segment", "webhook" })
+        foreach (var (deleter, _) in Catalog)
             await bridge.WaitForDeliveryAsync(id, deleter, "succeeded");
 
         var retirement = await Eventually.GetAsync(() => bridge.GetRetirementAsync(id),
             r => r["personal_data_erased"]!.GetValue<bool>(), "the identity to be purged");
-        Assert.Equal(6, retirement["deliveries"]!.AsArray().Count);
+        Assert.Equal(Catalog.Length, retirement["deliveries"]!.AsArray().Count);
+        Assert.All(Fakes, fake => Assert.NotEmpty(fake.LogEntries));
         Assert.Equal(RegulateId, TestBridge.Delivery(retirement, "segment")["provider_reference"]!.GetValue<string>());
         Assert.Equal("amplitude job 2026-12-05", TestBridge.Delivery(retirement, "amplitude")["provider_reference"]!.GetValue<string>());
         bridge.AssertNoPiiIn(retirement.ToJsonString(), "the admin API");
@@ -90,27 +132,25 @@ public sealed class CatalogTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task A_dry_run_of_every_deleter_lists_one_planned_call_each_and_sends_nothing()
+    public async Task A_dry_run_of_all_twelve_deleters_lists_twelve_planned_calls_and_sends_nothing()
     {
-        var settings = Merge(Mailchimp(_mailchimp), Webhook(_webhook), Braze(_braze), HubSpot(_hubspot), Segment(_segment), Amplitude(_amplitude));
-        foreach (var section in new[] { "Mailchimp", "Webhook", "Braze", "HubSpot", "Segment", "Amplitude" })
+        var settings = EveryDeleter();
+        foreach (var (_, section) in Catalog)
             settings[$"Deleters:{section}:DryRun"] = "true";
         await using var bridge = await TestBridge.StartAsync(settings);
         var learner = bridge.NewLearner();
 
         var id = await bridge.RetireAsync(learner);
-        var deleters = new[] { "amplitude", "braze", "hubspot", "mailchimp", "segment", "webhook" };
-        foreach (var deleter in deleters)
+        foreach (var (deleter, _) in Catalog)
             await bridge.WaitForDeliveryAsync(id, deleter, "dry_run");
 
         var planned = (await bridge.GetRetirementAsync(id))["deliveries"]!.AsArray()
             .Select(d => d!["last_error"]!.GetValue<string>()).ToList();
-        Assert.Equal(deleters.Length, planned.Count);
+        Assert.Equal(12, planned.Count);
         Assert.All(planned, plan => Assert.StartsWith("dry run: would erase 1 learner(s) in one call: ", plan));
-        Assert.Equal(deleters.Length, planned.Distinct().Count()); // each says its own provider's request
+        Assert.Equal(12, planned.Distinct().Count()); // each says its own provider's request
         bridge.AssertNoPiiIn(string.Join("\n", planned), "the planned calls");
-        foreach (var fake in new[] { _mailchimp, _webhook, _braze, _hubspot, _segment, _amplitude })
-            Assert.Empty(fake.LogEntries);
+        Assert.All(Fakes, fake => Assert.Empty(fake.LogEntries));
     }
 
     [Fact]
@@ -150,7 +190,7 @@ public sealed class CatalogTests : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
-        foreach (var fake in new[] { _mailchimp, _webhook, _braze, _hubspot, _segment, _amplitude })
+        foreach (var fake in Fakes)
             fake.Stop();
         return ValueTask.CompletedTask;
     }

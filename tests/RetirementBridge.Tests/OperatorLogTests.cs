@@ -70,7 +70,7 @@ public sealed partial class OperatorLogTests
             ["Deleters:mailchimp:Enabled"] = "false", // a known one, whatever its case
         });
         var warnings = bridge.Logs.Lines.Select(Message).Where(m => m.Contains("names no known deleter")).ToList();
-        Assert.Equal("Deleters:Mailchimpp names no known deleter, so it is ignored (known: Amplitude, Braze, HubSpot, Mailchimp, Segment, Webhook)", Assert.Single(warnings));
+        Assert.Equal("Deleters:Mailchimpp names no known deleter, so it is ignored (known: Amplitude, Braze, Brevo, CustomerIo, HubSpot, Klaviyo, Mailchimp, Mailgun, Salesforce, Segment, SendGrid, Webhook)", Assert.Single(warnings));
     }
 
     [Fact]

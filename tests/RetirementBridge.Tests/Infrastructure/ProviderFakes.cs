@@ -78,6 +78,12 @@ public static class ProviderFakes
     public static Dictionary<string, string?> CustomerIo(WireMockServer fake) =>
         Enabled("CustomerIo", fake, ("SiteId", CustomerIoSite), ("ApiKey", CustomerIoKey));
 
+    public const string SalesforceClientId = "3MVG9salesforce.client.id";
+    public const string SalesforceClientSecret = "salesforce-client-secret-0123";
+
+    public static Dictionary<string, string?> Salesforce(WireMockServer fake) =>
+        Enabled("Salesforce", fake, ("ClientId", SalesforceClientId), ("ClientSecret", SalesforceClientSecret));
+
     private static Dictionary<string, string?> Enabled(string section, WireMockServer fake, params (string Key, string? Value)[] settings)
     {
         var result = new Dictionary<string, string?>
