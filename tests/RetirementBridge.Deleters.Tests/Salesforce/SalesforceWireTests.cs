@@ -19,7 +19,7 @@ public sealed class SalesforceWireTests
     {
         // Not a learner's address: a made-up one holding SOQL's two reserved characters, ' and \.
         const string email = "o'brien\\x@ex.com";
-        await using var salesforce = SalesforceWire.Start(
+        await using var salesforce = RawHttpServer.Start(
             TokenAnswer,
             Answer(200, """{"totalSize":1,"done":true,"records":[{"attributes":{"type":"Lead"},"Id":"00Q5g00000AbCdEAAA","Email":"o'brien\\x@ex.com"}]}"""),
             Answer(200, """{"totalSize":0,"done":true,"records":[]}"""),
@@ -44,7 +44,7 @@ public sealed class SalesforceWireTests
     [Fact]
     public async Task The_token_request_is_the_client_credentials_form_without_an_authorization_header()
     {
-        await using var salesforce = SalesforceWire.Start(
+        await using var salesforce = RawHttpServer.Start(
             TokenAnswer,
             Answer(200, """{"totalSize":0,"done":true,"records":[]}"""),
             Answer(200, """{"totalSize":0,"done":true,"records":[]}"""));
@@ -63,7 +63,7 @@ public sealed class SalesforceWireTests
     [Fact]
     public async Task A_mixed_case_address_is_asked_as_typed_and_lower_cased_and_the_ids_go_comma_separated()
     {
-        await using var salesforce = SalesforceWire.Start(
+        await using var salesforce = RawHttpServer.Start(
             TokenAnswer,
             Answer(200, """{"totalSize":1,"done":true,"records":[{"Id":"00Q5g00000AbCdEAAA","Email":"jane.doe@example.com"}]}"""),
             Answer(200, """{"totalSize":1,"done":true,"records":[{"Id":"0035g00000XyZabAAA","Email":"Jane.Doe@Example.COM"}]}"""),
@@ -82,7 +82,7 @@ public sealed class SalesforceWireTests
     [InlineData("/salesforce-proxy")]
     public async Task A_base_url_with_a_path_keeps_it_in_front_of_Salesforces_paths(string prefix)
     {
-        await using var salesforce = SalesforceWire.Start(
+        await using var salesforce = RawHttpServer.Start(
             TokenAnswer,
             Answer(200, """{"totalSize":0,"done":true,"records":[]}"""),
             Answer(200, """{"totalSize":0,"done":true,"records":[]}"""));
@@ -190,99 +190,4 @@ public sealed class SalesforceSoqlTests
     [InlineData(null, null)]
     public void Only_a_query_locator_is_taken_from_nextRecordsUrl(string? nextRecordsUrl, string? locator) =>
         Assert.Equal(locator, SalesforceClient.QueryLocator(nextRecordsUrl));
-}
-
-/// <summary>One HTTP/1.1 request as it arrived: request line, headers and body, undecoded.</summary>
-internal sealed record SalesforceWireRequest(string RequestLine, IReadOnlyList<(string Name, string Value)> Headers, string Body)
-{
-    public string? Header(string name) =>
-        Headers.Where(h => string.Equals(h.Name, name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value).FirstOrDefault();
-}
-
-/// <summary>A loopback listener that records each request verbatim and gives the canned answers in order, one connection each.</summary>
-internal sealed class SalesforceWire : IAsyncDisposable
-{
-    private readonly TcpListener _listener;
-    private readonly Task _serving;
-    private readonly List<SalesforceWireRequest> _requests = [];
-
-    private SalesforceWire(string[] answers)
-    {
-        _listener = new TcpListener(IPAddress.Loopback, 0);
-        _listener.Start();
-        Url = $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
-        _serving = ServeAsync(answers);
-    }
-
-    public string Url { get; }
-
-    public IReadOnlyList<SalesforceWireRequest> Requests
-    {
-        get { lock (_requests) return _requests.ToList(); }
-    }
-
-    public static SalesforceWire Start(params string[] answers) => new(answers);
-
-    private async Task ServeAsync(string[] answers)
-    {
-        foreach (var answer in answers)
-        {
-            using var client = await _listener.AcceptTcpClientAsync();
-            var stream = client.GetStream();
-            var request = await ReadRequestAsync(stream);
-            lock (_requests)
-                _requests.Add(request);
-            await stream.WriteAsync(Encoding.UTF8.GetBytes(answer));
-            await stream.FlushAsync();
-        }
-    }
-
-    private static async Task<SalesforceWireRequest> ReadRequestAsync(NetworkStream stream)
-    {
-        var received = new List<byte>();
-        var buffer = new byte[8192];
-        int headEnd;
-        while ((headEnd = IndexOfHeadEnd(received)) < 0)
-        {
-            var read = await stream.ReadAsync(buffer);
-            if (read == 0)
-                throw new IOException("the connection closed before the request head ended");
-            received.AddRange(buffer.AsSpan(0, read).ToArray());
-        }
-
-        var head = Encoding.ASCII.GetString(received.GetRange(0, headEnd).ToArray()).Split("\r\n");
-        var headers = head.Skip(1).Select(line => line.Split(':', 2)).Select(p => (p[0].Trim(), p[1].Trim())).ToList();
-        var length = headers.Where(h => string.Equals(h.Item1, "Content-Length", StringComparison.OrdinalIgnoreCase))
-            .Select(h => int.Parse(h.Item2)).FirstOrDefault();
-        var body = received.Skip(headEnd + 4).ToList();
-        while (body.Count < length)
-        {
-            var read = await stream.ReadAsync(buffer);
-            if (read == 0)
-                break;
-            body.AddRange(buffer.AsSpan(0, read).ToArray());
-        }
-        return new SalesforceWireRequest(head[0], headers, Encoding.UTF8.GetString(body.ToArray()));
-    }
-
-    private static int IndexOfHeadEnd(List<byte> bytes)
-    {
-        for (var i = 0; i + 3 < bytes.Count; i++)
-            if (bytes[i] == '\r' && bytes[i + 1] == '\n' && bytes[i + 2] == '\r' && bytes[i + 3] == '\n')
-                return i;
-        return -1;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _listener.Stop();
-        try
-        {
-            await _serving;
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or IOException)
-        {
-            // Stopped while waiting for a connection that never came: the assertions say what was missing.
-        }
-    }
 }
