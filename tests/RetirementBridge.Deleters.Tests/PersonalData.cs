@@ -26,4 +26,24 @@ internal static class PersonalData
         }
         return outcome;
     }
+
+    /// <summary>
+    /// A whole call's outcomes: each learner has one, and none carries any learner's email or username (or an @), nor
+    /// the mark the pipeline leaves where it had to withhold such text.
+    /// </summary>
+    public static DeletionResults AssertNone(DeletionResults results, IReadOnlyList<ErasureItem> items)
+    {
+        Assert.All(items, item => Assert.NotNull(results.For(item)));
+        var identities = items.SelectMany(item => new[] { item.Learner.Email, item.Learner.Username }).Where(id => id.Length > 0).ToList();
+        foreach (var outcome in results.Outcomes.Values)
+        {
+            AssertNone(outcome);
+            foreach (var text in new[] { outcome.Reason, outcome.ProviderReference }.OfType<string>())
+            {
+                Assert.DoesNotContain(identities, identity => text.Contains(identity, StringComparison.OrdinalIgnoreCase));
+                Assert.NotEqual(OutcomeGuardBehavior<EraseLearners>.Withheld, text);
+            }
+        }
+        return results;
+    }
 }

@@ -42,29 +42,15 @@ public sealed class SendGridDeleterTests : IDisposable
     }
 
     private static async Task<DeletionResults> EraseAsync(DeleterTestKit kit, IReadOnlyList<ErasureItem> items) =>
-        NoIdentityIn(await kit.EraseAsync(SendGridRegistration.Name, items), items);
+        PersonalData.AssertNone(await kit.EraseAsync(SendGridRegistration.Name, items), items);
 
     private static async Task<DeletionResults> CheckAsync(DeleterTestKit kit, IReadOnlyList<ErasureItem> items) =>
-        NoIdentityIn(await kit.CheckJobsAsync(SendGridRegistration.Name, items), items);
+        PersonalData.AssertNone(await kit.CheckJobsAsync(SendGridRegistration.Name, items), items);
 
     private static IReadOnlyList<ErasureItem> Checking(IEnumerable<ErasureItem> items, string? jobId) =>
         items.Select(item => item with { ProviderReference = jobId }).ToList();
 
     private static string Lower(ErasureItem item) => item.Learner.Email.ToLowerInvariant();
-
-    /// <summary>Every outcome of every learner: no email, no username, nothing the pipeline had to withhold.</summary>
-    private static DeletionResults NoIdentityIn(DeletionResults results, IReadOnlyList<ErasureItem> items)
-    {
-        Assert.All(items, item => Assert.NotNull(results.For(item)));
-        var identities = items.SelectMany(item => new[] { item.Learner.Email, item.Learner.Username }).Where(id => id.Length > 0).ToList();
-        foreach (var text in results.Outcomes.Values.SelectMany(outcome => new[] { outcome.Reason, outcome.ProviderReference }).OfType<string>())
-        {
-            Assert.DoesNotContain(identities, identity => text.Contains(identity, StringComparison.OrdinalIgnoreCase));
-            Assert.DoesNotContain("@", text);
-            Assert.NotEqual(OutcomeGuardBehavior<EraseLearners>.Withheld, text);
-        }
-        return results;
-    }
 
     // ---- erasing: what SendGrid is asked ---------------------------------------------------------------------------
 
