@@ -108,7 +108,7 @@ public abstract class DeleterConformanceTests : IAsyncLifetime
 
     /// <summary>A kit against <paramref name="baseUrl"/>; <paramref name="timeout"/> overrides the deleter's own. Only the
     /// slow-provider scenario shortens it: a short timeout everywhere would also cut off a cold first request (JIT).</summary>
-    protected DeleterTestKit CreateKit(string baseUrl, TimeSpan? timeout = null)
+    protected DeleterTestKit CreateKit(string baseUrl, TimeSpan? timeout = null, bool dryRun = false)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -119,6 +119,8 @@ public abstract class DeleterConformanceTests : IAsyncLifetime
             settings[$"Deleters:{SectionName}:{key}"] = value;
         if (timeout is { } t)
             settings[$"Deleters:{SectionName}:Timeout"] = t.ToString("c");
+        if (dryRun)
+            settings[$"Deleters:{SectionName}:DryRun"] = "true";
         return DeleterTestKit.Create(Register, settings);
     }
 
@@ -144,6 +146,32 @@ public abstract class DeleterConformanceTests : IAsyncLifetime
         if (IsAsynchronous)
             Assert.All(items, item => Assert.Equal(JobReference, results.For(item)!.ProviderReference));
         AssertOnlyExpectedRequests();
+    }
+
+    [Fact]
+    public async Task A_disabled_deleter_registers_nothing_and_its_settings_are_not_checked()
+    {
+        await using var kit = DeleterTestKit.Create(Register, new Dictionary<string, string?> { [$"Deleters:{SectionName}:Enabled"] = "false" });
+        Assert.Empty(kit.Services.GetServices<DeleterRegistration>());
+    }
+
+    [Fact]
+    public async Task A_dry_run_sends_nothing_and_says_what_one_call_would_send()
+    {
+        await using var kit = CreateKit(Provider.Url!, dryRun: true);
+        var registration = kit.Registration(DeleterName);
+        var items = SampleRetirement.Batch(Math.Min(3, registration.BatchSize));
+
+        var results = await kit.EraseAsync(DeleterName, items);
+
+        AssertNoIdentityIn(results, items);
+        Assert.DoesNotContain("@", registration.RequestShape);
+        Assert.All(items, item =>
+        {
+            Assert.Equal(DeletionOutcomeKind.DryRun, results.For(item)!.Kind);
+            Assert.Equal($"dry run: would erase {items.Count} learner(s) in one call: {registration.RequestShape}", results.For(item)!.Reason);
+        });
+        Assert.Empty(Provider.LogEntries);
     }
 
     [Fact]

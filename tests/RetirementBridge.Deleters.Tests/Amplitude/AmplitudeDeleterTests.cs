@@ -572,30 +572,5 @@ public sealed class AmplitudeDeleterTests : IDisposable
         Assert.DoesNotContain("Mars", error.Message);
     }
 
-    [Fact]
-    public async Task A_disabled_deleter_registers_nothing_and_its_settings_are_not_checked()
-    {
-        await using var kit = DeleterTestKit.Create(Register, new Dictionary<string, string?>
-        {
-            ["Deleters:Amplitude:Enabled"] = "false",
-            ["Deleters:Amplitude:ApiKey"] = "bad:key",
-        });
-
-        Assert.Empty(kit.Services.GetServices<DeleterRegistration>());
-    }
-
-    [Fact]
-    public async Task A_dry_run_sends_nothing_and_describes_the_request()
-    {
-        var settings = _amplitude.Settings();
-        settings["Deleters:Amplitude:DryRun"] = "true";
-
-        var outcome = await EraseOneAsync(settings);
-
-        Assert.Equal(DeletionOutcomeKind.DryRun, outcome.Kind);
-        Assert.Contains("POST /api/2/deletions/users", outcome.Reason);
-        Assert.Empty(_amplitude.Requests);
-    }
-
     public void Dispose() => _amplitude.Dispose();
 }

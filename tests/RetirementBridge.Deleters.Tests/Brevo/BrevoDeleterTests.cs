@@ -413,27 +413,6 @@ public sealed class BrevoDeleterTests : IDisposable
     }
 
     [Fact]
-    public async Task A_disabled_deleter_is_not_registered_and_its_settings_are_not_checked()
-    {
-        await using var kit = DeleterTestKit.Create(Register, new Dictionary<string, string?> { ["Deleters:Brevo:Enabled"] = "false" });
-
-        Assert.Empty(kit.Services.GetServices<DeleterRegistration>());
-    }
-
-    [Fact]
-    public async Task A_dry_run_sends_nothing_and_shows_the_request_shape_without_values()
-    {
-        var settings = _brevo.Settings();
-        settings["Deleters:Brevo:DryRun"] = "true";
-
-        var outcome = await RunAsync(settings);
-
-        Assert.Equal(DeletionOutcomeKind.DryRun, outcome.Kind);
-        Assert.Contains("DELETE /v3/contacts/{email}?identifierType=email_id", outcome.Reason);
-        Assert.Empty(_brevo.Requests);
-    }
-
-    [Fact]
     public void The_address_is_asked_lower_cased_then_as_typed_when_that_differs()
     {
         Assert.Equal(["jane.doe@example.com", "Jane.Doe@Example.COM"], BrevoEmail.Forms(" Jane.Doe@Example.COM "));

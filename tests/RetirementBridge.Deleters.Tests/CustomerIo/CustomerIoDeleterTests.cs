@@ -598,30 +598,6 @@ public sealed class CustomerIoDeleterTests : IDisposable
     }
 
     [Fact]
-    public async Task A_disabled_deleter_registers_nothing_and_its_settings_are_not_checked()
-    {
-        await using var kit = DeleterTestKit.Create(Register, new Dictionary<string, string?>
-        {
-            ["Deleters:CustomerIo:Enabled"] = "false",
-            ["Deleters:CustomerIo:SiteId"] = "bad:site",
-        });
-
-        Assert.Empty(kit.Services.GetServices<DeleterRegistration>());
-    }
-
-    [Fact]
-    public async Task A_dry_run_sends_nothing_and_shows_the_request_shape_without_values()
-    {
-        var outcome = await RunAsync(("DryRun", "true"));
-
-        Assert.Equal(DeletionOutcomeKind.DryRun, outcome.Kind);
-        Assert.Contains("DELETE /api/v1/customers/{lms_user_id} per learner", outcome.Reason);
-        Assert.DoesNotContain("suppress", outcome.Reason);
-        Assert.DoesNotContain(SampleId, outcome.Reason);
-        Assert.Empty(_customerIo.Requests);
-    }
-
-    [Fact]
     public async Task A_dry_run_by_email_with_suppression_shows_both_requests()
     {
         var outcome = await RunAsync(("DryRun", "true"), ("Identifier", "Email"), ("Suppress", "true"));

@@ -338,28 +338,6 @@ public sealed class HubSpotDeleterTests : IDisposable
     }
 
     [Fact]
-    public async Task A_disabled_deleter_is_not_registered_and_its_settings_are_not_checked()
-    {
-        await using var kit = DeleterTestKit.Create(Register, new Dictionary<string, string?> { ["Deleters:HubSpot:Enabled"] = "false" });
-
-        Assert.Empty(kit.Services.GetServices<DeleterRegistration>());
-    }
-
-    [Fact]
-    public async Task A_dry_run_sends_nothing_and_shows_the_request_shape_without_values()
-    {
-        var settings = _hubspot.Settings();
-        settings["Deleters:HubSpot:DryRun"] = "true";
-
-        var outcome = await RunAsync(settings);
-
-        Assert.Equal(DeletionOutcomeKind.DryRun, outcome.Kind);
-        Assert.Contains("GET /crm/v3/objects/contacts/{email}?idProperty=email", outcome.Reason);
-        Assert.Contains("POST /crm/v3/objects/contacts/gdpr-delete", outcome.Reason);
-        Assert.Empty(_hubspot.Requests);
-    }
-
-    [Fact]
     public void The_address_is_trimmed_and_lower_cased_as_HubSpot_stores_it()
     {
         Assert.Equal("jane.doe@example.com", HubSpotEmail.Normalize(" Jane.Doe@Example.COM "));

@@ -420,29 +420,5 @@ public sealed class KlaviyoDeleterTests : IDisposable
         Assert.DoesNotContain("0123456789abcdef", error.Message);
     }
 
-    [Fact]
-    public async Task A_disabled_deleter_is_not_registered_and_its_settings_are_not_checked()
-    {
-        var settings = _klaviyo.Settings();
-        settings["Deleters:Klaviyo:Enabled"] = "false";
-        settings.Remove("Deleters:Klaviyo:ApiKey");
-        await using var kit = DeleterTestKit.Create(Register, settings);
-
-        Assert.Throws<InvalidOperationException>(() => kit.Registration(KlaviyoRegistration.Name));
-    }
-
-    [Fact]
-    public async Task A_dry_run_sends_nothing_and_says_what_would_be_sent()
-    {
-        var settings = _klaviyo.Settings();
-        settings["Deleters:Klaviyo:DryRun"] = "true";
-
-        var outcome = await RunAsync(settings);
-
-        Assert.Equal(DeletionOutcomeKind.DryRun, outcome.Kind);
-        Assert.Contains("POST /api/data-privacy-deletion-jobs", outcome.Reason);
-        Assert.Empty(_klaviyo.Requests);
-    }
-
     public void Dispose() => _klaviyo.Dispose();
 }

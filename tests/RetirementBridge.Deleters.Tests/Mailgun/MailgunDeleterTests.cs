@@ -521,29 +521,5 @@ public sealed class MailgunDeleterTests : IDisposable
         Assert.DoesNotContain(ApiKey, error.Message);
     }
 
-    [Fact]
-    public async Task A_disabled_deleter_is_not_registered_and_its_settings_are_not_checked()
-    {
-        await using var kit = DeleterTestKit.Create(Register, new Dictionary<string, string?> { ["Deleters:Mailgun:Enabled"] = "false" });
-
-        Assert.Empty(kit.Services.GetServices<DeleterRegistration>());
-    }
-
-    [Fact]
-    public async Task A_dry_run_sends_nothing_and_shows_the_request_shape_without_values()
-    {
-        var settings = _mailgun.Settings(domains: [Domain]);
-        settings["Deleters:Mailgun:DryRun"] = "true";
-
-        var outcome = await RunAsync(settings);
-
-        Assert.Equal(DeletionOutcomeKind.DryRun, outcome.Kind);
-        Assert.Contains("GET /v3/lists/pages?limit=100", outcome.Reason);
-        Assert.Contains("DELETE /v3/lists/{list_address}/members/{email}", outcome.Reason);
-        Assert.Contains("DELETE /v3/{domain}/complaints/{email}", outcome.Reason);
-        Assert.DoesNotContain(Domain, outcome.Reason);
-        Assert.Empty(_mailgun.Requests);
-    }
-
     public void Dispose() => _mailgun.Dispose();
 }

@@ -699,18 +699,5 @@ public sealed class SalesforceDeleterTests : IDisposable
         Assert.False(kit.Registration(SalesforceRegistration.Name).ChecksJobs);
     }
 
-    [Fact]
-    public async Task A_dry_run_sends_nothing_and_says_what_it_would_send()
-    {
-        var settings = _salesforce.Settings();
-        settings["Deleters:Salesforce:DryRun"] = "true";
-
-        var outcome = await EraseOneAsync(settings: settings);
-
-        Assert.Equal(DeletionOutcomeKind.DryRun, outcome.Kind);
-        Assert.Contains("DELETE /services/data/v62.0/composite/sobjects?ids={ids}&allOrNone=false", outcome.Reason);
-        Assert.Empty(_salesforce.Requests);
-    }
-
     public void Dispose() => _salesforce.Dispose();
 }

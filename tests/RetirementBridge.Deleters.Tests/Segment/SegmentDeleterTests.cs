@@ -135,22 +135,6 @@ public sealed class SegmentDeleterTests : IDisposable
         Assert.Equal(DeletionOutcomeKind.Pending, results.For(items[0])!.Kind);
     }
 
-    [Fact]
-    public async Task A_dry_run_sends_nothing_and_says_what_would_be_sent()
-    {
-        await using var kit = Kit(("DryRun", "true"));
-        var items = SampleRetirement.Batch(2);
-
-        var results = await EraseAsync(kit, items);
-
-        Assert.All(items, item =>
-        {
-            Assert.Equal(DeletionOutcomeKind.DryRun, results.For(item)!.Kind);
-            Assert.Contains("POST /regulations (SUPPRESS_WITH_DELETE, USER_ID", results.For(item)!.Reason);
-        });
-        Assert.Empty(_segment.Requests);
-    }
-
     // ---- erasing: Segment's failures -------------------------------------------------------------------------------
 
     [Fact]

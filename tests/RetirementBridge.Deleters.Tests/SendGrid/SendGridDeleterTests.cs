@@ -187,24 +187,6 @@ public sealed class SendGridDeleterTests : IDisposable
         Assert.Equal([ContactId(5001)], IdsOf(Assert.Single(_sendGrid.Deletes)));
     }
 
-    [Fact]
-    public async Task A_dry_run_sends_nothing_and_says_what_would_be_sent()
-    {
-        await using var kit = Kit(("DryRun", "true"));
-        var items = SampleRetirement.Batch(2);
-
-        var results = await EraseAsync(kit, items);
-
-        Assert.All(items, item =>
-        {
-            Assert.Equal(DeletionOutcomeKind.DryRun, results.For(item)!.Kind);
-            Assert.Contains("POST /v3/marketing/contacts/search/emails", results.For(item)!.Reason);
-            Assert.Contains("DELETE /v3/marketing/contacts?ids={contact ids found}", results.For(item)!.Reason);
-            Assert.Contains("GET /v3/marketing/contacts/imports/{job_id}", results.For(item)!.Reason);
-        });
-        Assert.Empty(_sendGrid.Requests);
-    }
-
     // ---- erasing: who is gone ----------------------------------------------------------------------------------------
 
     [Fact]
@@ -893,18 +875,6 @@ public sealed class SendGridDeleterTests : IDisposable
 
         Assert.DoesNotContain(key, error.Message);
         Assert.DoesNotContain("ngeVfQFYQlKU0ufo8x5d1A", error.Message);
-    }
-
-    [Fact]
-    public void A_disabled_deleter_registers_nothing_and_needs_no_key()
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Deleters:SendGrid:Enabled"] = "false" }).Build();
-        var services = new ServiceCollection();
-
-        Register(services, configuration);
-
-        Assert.DoesNotContain(services, descriptor => descriptor.ServiceType == typeof(DeleterRegistration));
     }
 
     private static string Answer(int status, string json) =>
