@@ -27,6 +27,7 @@ public sealed class DryRunTests
             Assert.Equal("dry run: would erase 1 learner(s) in one call: POST {Url} (a signed user.retire_lms_misc event) per learner",
                 delivery["last_error"]!.GetValue<string>());
             Assert.Equal(0, delivery["attempts"]!.GetValue<int>());
+            Assert.Equal(0, delivery["job_checks"]!.GetValue<int>());
             Assert.Contains(dry.Logs.Lines, line => line.Contains("DRY RUN: nothing is sent"));
             // Nothing was erased, so the identity stays for the real run.
             Assert.False((await dry.GetRetirementAsync(id))["personal_data_erased"]!.GetValue<bool>());

@@ -59,14 +59,14 @@ public sealed partial class SqliteRetirementStore
             await using var update = Command(connection, transaction,
                 """
                 UPDATE deliveries
-                SET status = $status, attempts = attempts + $attempt, job_checks = job_checks + (1 - $attempt),
+                SET status = $status, attempts = attempts + $attempt, job_checks = job_checks + $check,
                     next_attempt_at = $next, lease_owner = NULL, lease_expires_at = NULL,
                     outcome = $outcome, last_error = $error, provider_reference = COALESCE($reference, provider_reference),
                     job_deadline_at = $job_deadline, updated_at = $now, completed_at = $completed
                 WHERE id = $id AND status = 'in_progress' AND lease_owner = $owner
                 RETURNING retirement_id;
                 """,
-                ("$status", ""), ("$attempt", 0), ("$next", null), ("$outcome", null), ("$error", null), ("$reference", null),
+                ("$status", ""), ("$attempt", 0), ("$check", 0), ("$next", null), ("$outcome", null), ("$error", null), ("$reference", null),
                 ("$job_deadline", null), ("$now", 0L), ("$completed", null), ("$id", ""), ("$owner", ""));
             var recorded = new List<bool>(records.Count);
             foreach (var record in records)
@@ -74,6 +74,7 @@ public sealed partial class SqliteRetirementStore
                 var finished = record.Status is DeliveryStatus.Succeeded or DeliveryStatus.Dead;
                 Set(update, "$status", record.Status);
                 Set(update, "$attempt", record.CountsAsAttempt ? 1 : 0);
+                Set(update, "$check", record.IsJobCheck ? 1 : 0);
                 Set(update, "$next", record.NextAttemptAt is { } n ? Ms(n) : null);
                 Set(update, "$outcome", record.Outcome);
                 Set(update, "$error", record.LastError);

@@ -68,7 +68,11 @@ public sealed record AttemptRecord(
     string? LastError,
     string? ProviderReference,
     bool CountsAsAttempt = true,
-    DateTimeOffset? JobDeadline = null);
+    DateTimeOffset? JobDeadline = null)
+{
+    /// <summary>A status check of a provider's job (counted in job_checks): neither an attempt nor a dry run.</summary>
+    public bool IsJobCheck => !CountsAsAttempt && Outcome != "dry_run";
+}
 
 public sealed record DeliveryView(
     string DeliveryId,
