@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond the .NET SDK: Debian's Python with Django 3.2 (the LMS stand-in), pytest,
-# and venv/pip/setuptools (the end-to-end test pip-installs the plugin offline into a virtualenv).
+# venv/pip/setuptools (the end-to-end test pip-installs the plugin offline into a virtualenv), and PostgreSQL
+# (the tests start their own throwaway cluster from its binaries; the package's default cluster is not used).
 set -euo pipefail
-packages=(python3-django python3-pytest python3-setuptools python3-venv python3-pip)
+packages=(python3-django python3-pytest python3-setuptools python3-venv python3-pip postgresql)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

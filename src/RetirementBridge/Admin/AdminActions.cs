@@ -31,7 +31,7 @@ internal static partial class AdminActions
 
     private static void MapClose(RouteGroupBuilder admin, string pattern, string name, bool wholeRetirement, string summary) =>
         admin.MapPost(pattern,
-                (string id, CloseRequest? body, HttpContext http, IRetirementStore store, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct) =>
+                (string id, CloseRequest? body, HttpContext http, IRetirementAdminStore store, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct) =>
                     CloseAsync(wholeRetirement, id, body, http, store, clock, loggers, ct))
             .WithName(name)
             .WithSummary(summary)
@@ -48,7 +48,7 @@ internal static partial class AdminActions
     public sealed record CloseRequest(string? Reason);
 
     private static async Task<IResult> ReplayAsync(
-        string deliveryId, IRetirementStore store, DispatchSignal signal, DispatchOptions options, TimeProvider clock, CancellationToken ct)
+        string deliveryId, IRetirementAdminStore store, DispatchSignal signal, DispatchOptions options, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         switch (await store.ReplayAsync(deliveryId, now, now + options.RetryDeadline, ct))
@@ -65,7 +65,7 @@ internal static partial class AdminActions
     }
 
     private static async Task<IResult> CloseAsync(bool wholeRetirement, string id, CloseRequest? body, HttpContext http,
-        IRetirementStore store, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct)
+        IRetirementAdminStore store, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct)
     {
         var reason = body?.Reason?.Trim();
         if (ReasonProblem(reason) is { } problem)

@@ -12,7 +12,7 @@ public static class AdminEndpoints
     {
         var admin = app.MapGroup("/v1").AddEndpointFilter<AdminTokenFilter>().WithTags(Tag);
 
-        admin.MapGet("/retirements/{retirementId}", async (string retirementId, IRetirementStore store, CancellationToken ct) =>
+        admin.MapGet("/retirements/{retirementId}", async (string retirementId, IRetirementAdminStore store, CancellationToken ct) =>
                 await store.GetRetirementAsync(retirementId, ct) is { } view
                     ? Results.Ok(view)
                     : Problems.Create(404, "not-found", "No such retirement"))
@@ -45,7 +45,7 @@ public static class AdminEndpoints
     public sealed record DeliveryPage(IReadOnlyList<DeliveryView> Deliveries, string? NextAfter);
 
     private static async Task<IResult> FindRetirementsAsync(
-        string? lms_user_id, string? site, string? webhook_id, int? limit, IRetirementStore store, CancellationToken ct)
+        string? lms_user_id, string? site, string? webhook_id, int? limit, IRetirementAdminStore store, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         long? lmsUserId = null;
@@ -68,7 +68,7 @@ public static class AdminEndpoints
     }
 
     private static async Task<IResult> ListDeliveriesAsync(
-        string? status, string? deleter, int? limit, string? after, IRetirementStore store, CancellationToken ct)
+        string? status, string? deleter, int? limit, string? after, IRetirementAdminStore store, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (status is not null && !DeliveryStatus.All.Contains(status))

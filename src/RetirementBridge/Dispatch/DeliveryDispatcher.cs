@@ -11,7 +11,7 @@ namespace RetirementBridge.Dispatch;
 /// handler in turn and stops at the first exception, exactly the coupling between providers this must avoid.
 /// </summary>
 public sealed partial class DeliveryDispatcher(
-    IRetirementStore store,
+    IDeliveryQueue store,
     IServiceProvider services,
     IEnumerable<DeleterRegistration> deleters,
     DispatchSignal signal,

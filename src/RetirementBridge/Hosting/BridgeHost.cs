@@ -37,7 +37,6 @@ public static class BridgeHost
 
         services.AddSingleton(settings.Webhook);
         services.AddSingleton(settings.Dispatch);
-        services.AddSingleton(settings.Sqlite);
         services.AddSingleton(settings.Retention);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new WebhookKeys(settings.Secrets, settings.Webhook.TimestampTolerance, sp.GetRequiredService<TimeProvider>()));
@@ -45,9 +44,7 @@ public static class BridgeHost
         services.AddSingleton<NotConfiguredNotice>();
         services.AddSingleton<IValidator<RetirementNotification>, RetirementNotificationValidator>();
 
-        var sqlitePath = Path.Combine(builder.Environment.ContentRootPath, settings.Sqlite.Path);
-        // A factory, not an instance: the container disposes what it creates, which releases the file's lock.
-        services.AddSingleton<IRetirementStore>(_ => new SqliteRetirementStore(sqlitePath, settings.Sqlite.BusyTimeoutSeconds));
+        services.AddRetirementStore(settings.Store, builder.Environment.ContentRootPath);
 
         services.AddBuiltInDeleters(builder.Configuration.GetSection("Deleters"));
         services.AddSingleton<DispatchSignal>();

@@ -13,14 +13,14 @@ internal sealed record BridgeSettings(
     IReadOnlyList<WebhookSecret> Secrets,
     IReadOnlyList<string> AdminTokens,
     DispatchOptions Dispatch,
-    SqliteStoreOptions Sqlite,
+    StoreOptions Store,
     RetentionOptions Retention)
 {
     public static BridgeSettings Load(IConfiguration configuration)
     {
         var webhook = Bind<WebhookOptions>(configuration, "Webhook");
         var dispatch = Bind<DispatchOptions>(configuration, "Dispatch");
-        var sqlite = Bind<SqliteStoreOptions>(configuration, "Store:Sqlite");
+        var store = Bind<StoreOptions>(configuration, "Store");
         var retention = Bind<RetentionOptions>(configuration, "Retention");
 
         var secrets = ParseSecrets(webhook);
@@ -30,14 +30,12 @@ internal sealed record BridgeSettings(
 
         if (dispatch.Validate().FirstOrDefault() is { } dispatchProblem)
             throw new BridgeConfigurationException(dispatchProblem);
-        if (string.IsNullOrWhiteSpace(sqlite.Path))
-            throw new BridgeConfigurationException("Store:Sqlite:Path must name a file");
-        if (sqlite.BusyTimeoutSeconds is < 1 or > 300)
-            throw new BridgeConfigurationException("Store:Sqlite:BusyTimeoutSeconds must be between 1 and 300");
+        if (store.Validate().FirstOrDefault() is { } storeProblem)
+            throw new BridgeConfigurationException(storeProblem);
         if (retention.Validate().FirstOrDefault() is { } retentionProblem)
             throw new BridgeConfigurationException(retentionProblem);
 
-        return new BridgeSettings(webhook, secrets, tokens, dispatch, sqlite, retention);
+        return new BridgeSettings(webhook, secrets, tokens, dispatch, store, retention);
     }
 
     /// <exception cref="BridgeConfigurationException">A secret is malformed (named by index, never echoed).</exception>

@@ -5,7 +5,7 @@ using RetirementBridge.Storage;
 namespace RetirementBridge.Hosting;
 
 /// <summary>Ready means: the store answers and a webhook secret is configured, so a notification would be accepted.</summary>
-internal sealed class ReadinessCheck(IRetirementStore store, WebhookKeys keys) : IHealthCheck
+internal sealed class ReadinessCheck(IStoreLifecycle store, WebhookKeys keys) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

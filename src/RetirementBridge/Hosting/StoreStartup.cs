@@ -13,6 +13,7 @@ namespace RetirementBridge.Hosting;
 /// </summary>
 internal sealed partial class StoreStartup(
     IRetirementStore store,
+    StoreOptions storeOptions,
     IEnumerable<DeleterRegistration> deleters,
     IEnumerable<DeleterSection> knownSections,
     IConfiguration configuration,
@@ -24,7 +25,9 @@ internal sealed partial class StoreStartup(
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await store.InitializeAsync(cancellationToken);
+        var schema = await store.MigrateAsync(storeOptions.ApplyMigrations, cancellationToken);
+        if (schema.Applied)
+            LogMigrated(store.Kind, schema.From, schema.To);
         var names = deleters.Select(d => d.Name).ToList();
         var now = clock.GetUtcNow();
         var added = await store.AddMissingDeliveriesAsync(names, now, now + dispatch.RetryDeadline, cancellationToken);
@@ -66,6 +69,9 @@ internal sealed partial class StoreStartup(
                 LogUnknownSection(section.Key, string.Join(", ", known.Order()));
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Kind:l} schema migrated from version {From} to {To}")]
+    private partial void LogMigrated(string kind, int from, int to);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Added {Count} deliveries for newly enabled deleters to unfinished retirements")]
     private partial void LogAddedDeliveries(int count);

@@ -5,7 +5,7 @@ namespace RetirementBridge.Storage;
 /// Unfinished retirements are never swept: dropping one would silently abandon an erasure.
 /// </summary>
 internal sealed partial class RetentionSweeper(
-    IRetirementStore store, RetentionOptions options, TimeProvider clock, ILogger<RetentionSweeper> logger) : BackgroundService
+    IRetirementAdminStore store, RetentionOptions options, TimeProvider clock, ILogger<RetentionSweeper> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stopping)
     {

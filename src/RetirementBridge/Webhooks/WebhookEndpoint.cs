@@ -61,7 +61,7 @@ public static partial class WebhookEndpoint
         WebhookKeys keys,
         NotConfiguredNotice notConfigured,
         IValidator<RetirementNotification> validator,
-        IRetirementStore store,
+        IRetirementInbox store,
         DispatchSignal signal,
         IEnumerable<DeleterRegistration> deleters,
         DispatchOptions dispatch,

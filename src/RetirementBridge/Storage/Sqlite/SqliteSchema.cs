@@ -1,4 +1,4 @@
-namespace RetirementBridge.Storage;
+namespace RetirementBridge.Storage.Sqlite;
 
 /// <summary>
 /// The SQLite schema. Times are Unix milliseconds (INTEGER) so that comparisons in SQL are exact and cheap.

@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace RetirementBridge.Storage;
+namespace RetirementBridge.Storage.Sqlite;
 
 // Connection, transaction and command plumbing. Every database error leaves here as StoreUnavailableException,
 // whose message carries SQLite's error code only (never parameter values).

@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using RetirementBridge.Deleters;
 
-namespace RetirementBridge.Storage;
+namespace RetirementBridge.Storage.Sqlite;
 
 // The dispatcher's side: leasing due work, recording attempts, and erasing the learner's identity from this
 // store once every deleter has succeeded (the bridge must not become the last place that remembers them).
@@ -50,6 +50,21 @@ public sealed partial class SqliteRetirementStore
                 await leaseCommand.ExecuteNonQueryAsync(cancellationToken);
             }
             return claimed;
+        }, cancellationToken);
+
+    public Task<int> RenewLeasesAsync(string owner, IReadOnlyCollection<string> deliveryIds, DateTimeOffset expires, CancellationToken cancellationToken) =>
+        WriteAsync(async (connection, transaction) =>
+        {
+            await using var renew = Command(connection, transaction,
+                "UPDATE deliveries SET lease_expires_at = $expires WHERE id = $id AND status = 'in_progress' AND lease_owner = $owner;",
+                ("$expires", Ms(expires)), ("$owner", owner), ("$id", ""));
+            var held = 0;
+            foreach (var id in deliveryIds)
+            {
+                renew.Parameters["$id"].Value = id;
+                held += await renew.ExecuteNonQueryAsync(cancellationToken);
+            }
+            return held;
         }, cancellationToken);
 
     public Task<IReadOnlyList<bool>> RecordAttemptsAsync(IReadOnlyList<AttemptRecord> records, CancellationToken cancellationToken) =>

@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace RetirementBridge.Storage;
+namespace RetirementBridge.Storage.Sqlite;
 
 // The way in: one transaction per notification (retirement row + one delivery per deleter). Kept to a single
 // store call so that concurrent requests' commits can later be grouped into one transaction behind it.

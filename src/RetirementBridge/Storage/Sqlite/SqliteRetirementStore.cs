@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using RetirementBridge.Deleters;
 
-namespace RetirementBridge.Storage;
+namespace RetirementBridge.Storage.Sqlite;
 
 /// <summary>
 /// The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a commit that returned is on disk.
@@ -28,7 +28,11 @@ public sealed partial class SqliteRetirementStore : IRetirementStore, IDisposabl
         }.ToString();
     }
 
-    public async Task InitializeAsync(CancellationToken cancellationToken)
+    public string Kind => "SQLite";
+
+    public int LatestSchemaVersion => SqliteSchema.Migrations.Length;
+
+    public async Task<SchemaMigration> MigrateAsync(bool applyMigrations, CancellationToken cancellationToken)
     {
         try
         {
@@ -44,28 +48,25 @@ public sealed partial class SqliteRetirementStore : IRetirementStore, IDisposabl
             await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL;", cancellationToken), cancellationToken, beginTransaction: false);
 
         // One transaction: a crash half-way through an upgrade leaves the previous schema, never half of the new.
-        await WriteAsync(async (connection, transaction) =>
+        return await WriteAsync(async (connection, transaction) =>
         {
             var version = Convert.ToInt32(await ScalarAsync(connection, transaction, "PRAGMA user_version;", cancellationToken));
-            // An older binary must not run on a newer schema: it would not know what the newer columns mean.
-            if (version > SqliteSchema.Migrations.Length)
-                throw new StoreUnavailableException(
-                    $"the database schema is version {version}, newer than this bridge knows ({SqliteSchema.Migrations.Length}): " +
-                    "run the newer bridge, or restore the backup taken before the upgrade");
+            SchemaVersions.Check(Kind, version, LatestSchemaVersion, applyMigrations);
             for (var step = version; step < SqliteSchema.Migrations.Length; step++)
                 await ExecuteAsync(connection, transaction, SqliteSchema.Migrations[step], cancellationToken);
             await ExecuteAsync(connection, transaction, $"PRAGMA user_version = {SqliteSchema.Migrations.Length};", cancellationToken);
 
-            // Only this process uses the file, so anything still "in progress" was interrupted by a crash or a
-            // stop: make it due again at once instead of waiting for its lease to lapse.
+            // Only this process uses the file (TakeOwnership), so anything still "in progress" was interrupted by a
+            // crash or a stop: make it due again at once instead of waiting for its lease to lapse.
             // A status check of a provider's job goes back to waiting on it, not to a fresh erase.
-            return await ExecuteAsync(connection, transaction,
+            await ExecuteAsync(connection, transaction,
                 """
                 UPDATE deliveries SET status = CASE WHEN job_deadline_at IS NULL THEN 'pending' ELSE 'waiting_on_provider' END,
                                       lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = $now
                 WHERE status = 'in_progress';
                 """,
                 cancellationToken, ("$now", Now()));
+            return new SchemaMigration(version, LatestSchemaVersion);
         }, cancellationToken);
     }
 

@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace RetirementBridge.Storage;
+namespace RetirementBridge.Storage.Sqlite;
 
 // What operators do: replay a delivery, close one (or a whole retirement) by hand, and the retention sweep.
 public sealed partial class SqliteRetirementStore

@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace RetirementBridge.Storage;
+namespace RetirementBridge.Storage.Sqlite;
 
 // What operators read through the admin API. No query here selects the email or the username.
 public sealed partial class SqliteRetirementStore

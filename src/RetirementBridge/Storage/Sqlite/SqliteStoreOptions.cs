@@ -1,4 +1,4 @@
-namespace RetirementBridge.Storage;
+namespace RetirementBridge.Storage.Sqlite;
 
 /// <summary><c>Store:Sqlite</c>: the embedded default store.</summary>
 public sealed class SqliteStoreOptions
