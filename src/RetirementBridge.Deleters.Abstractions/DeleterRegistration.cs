@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using MediatR;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,19 +14,6 @@ public sealed class DeleterRegistration
         HandlerType = handlerType;
         Options = options;
         ChecksJobs = checksJobs;
-        RateLimiter = options.RateLimit.Requests is { } requests
-            ? new SlidingWindowRateLimiter(new SlidingWindowRateLimiterOptions
-            {
-                PermitLimit = requests,
-                Window = options.RateLimit.Per,
-                // A sliding window, not a fixed one: a fixed window lets 2× the limit through around its boundary,
-                // which a provider counting over a rolling window answers with 429.
-                SegmentsPerWindow = 10,
-                QueueLimit = int.MaxValue,
-                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-                AutoReplenishment = true,
-            })
-            : null;
     }
 
     /// <summary>The stable name stored with every delivery: lower case, never renamed once used.</summary>
@@ -50,9 +36,6 @@ public sealed class DeleterRegistration
     public bool DryRun => Options.DryRun;
 
     public string RequestShape => Options.RequestShape;
-
-    /// <summary>Holds every HTTP request of this deleter's calls to <c>RateLimit</c>; null when there is none.</summary>
-    internal RateLimiter? RateLimiter { get; }
 }
 
 /// <summary>A <c>Deleters:{Name}</c> section some registered deleter reads, enabled or not. The host warns about a
@@ -119,6 +102,9 @@ public static class DeleterServiceCollectionExtensions
         AddBehaviours<EraseLearners>(services);
         AddBehaviours<CheckErasureJobs>(services);
         services.TryAddSingleton(TimeProvider.System);
+        // One process keeps each deleter's request budget in memory; a host whose replicas share a store registers
+        // its own IDeleterRateLimits, which this leaves in place.
+        services.TryAddSingleton<IDeleterRateLimits, ProcessRateLimits>();
         services.AddTransient<DeleterHttpHandler>();
         services.ConfigureHttpClientDefaults(client => client.ConfigureForDeleter().AddHttpMessageHandler<DeleterHttpHandler>());
         return services;

@@ -110,7 +110,7 @@ public sealed class CrashRecoveryTests : IDisposable
         }
         await using var bridge = await BridgeProcess.StartAsync(_directory, Settings(dispatch: false));
         Assert.Equal(74, bridge.ExitCode);
-        Assert.Contains("RetirementBridge: cannot open the store: the database schema is version 99, newer than this bridge knows", bridge.Output);
+        Assert.Contains("RetirementBridge: cannot open the store: the SQLite schema is version 99, newer than this bridge knows", bridge.Output);
 
         await using var check = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
         await check.OpenAsync();

@@ -5,11 +5,11 @@ namespace RetirementBridge.Deleters;
 /// limit (<c>Deleters:{Name}:RateLimit</c>), so every deleter is limited alike, built-in or not, whatever clients it
 /// uses, and a limit counts what the provider counts: requests, not learners or calls.
 /// </summary>
-internal sealed class DeleterHttpHandler : DelegatingHandler
+internal sealed class DeleterHttpHandler(IDeleterRateLimits limits) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (DeleterCall.Running?.RateLimiter is { } limiter)
+        if (DeleterCall.Running is { } deleter && limits.For(deleter) is { } limiter)
         {
             using var lease = await limiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
             if (!lease.IsAcquired)

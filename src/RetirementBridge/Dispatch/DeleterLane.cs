@@ -19,12 +19,10 @@ internal sealed class DeleterLane(DeleterRegistration registration)
 
     public DeleterOptions Options => registration.Options;
 
-    /// <summary>Longer than a slot's work can run (a job-check call, then an erase call), so a live call's lease never
-    /// lapses under it.</summary>
-    public TimeSpan Lease => 2 * registration.Timeout + TimeSpan.FromMinutes(1);
+    public int MaxConcurrency => registration.MaxConcurrency;
 
     /// <summary>Set when the provider asked us to wait (Retry-After): the whole lane waits, not just one learner,
-    /// because a rate limit applies to the account.</summary>
+    /// because a rate limit applies to the account. Also set briefly when other replicas hold all its call slots.</summary>
     public DateTimeOffset PausedUntil { get; private set; }
 
     public int FreeSlots => registration.MaxConcurrency - Volatile.Read(ref _running);

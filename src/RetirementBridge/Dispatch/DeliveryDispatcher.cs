@@ -12,6 +12,8 @@ namespace RetirementBridge.Dispatch;
 /// </summary>
 public sealed partial class DeliveryDispatcher(
     IDeliveryQueue store,
+    ICallSlots slots,
+    LeaseHeartbeat heartbeat,
     IServiceProvider services,
     IEnumerable<DeleterRegistration> deleters,
     DispatchSignal signal,
@@ -21,7 +23,10 @@ public sealed partial class DeliveryDispatcher(
     ILogger<DeliveryDispatcher> logger) : BackgroundService
 {
     private readonly IReadOnlyList<DeleterLane> _lanes = deleters.Select(d => new DeleterLane(d)).ToList();
-    private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+    /// <summary>How soon a lane whose slots are all taken by other replicas looks for a free one again.</summary>
+    private static readonly TimeSpan SlotRetry = TimeSpan.FromMilliseconds(500);
+
+    private string Owner => heartbeat.Owner;
     private readonly HashSet<Task> _inFlight = [];
 
     protected override async Task ExecuteAsync(CancellationToken stopping)
@@ -32,6 +37,7 @@ public sealed partial class DeliveryDispatcher(
             return;
         }
         await Task.Yield();
+        var renewing = heartbeat.RunAsync(stopping);
         while (!stopping.IsCancellationRequested)
         {
             TimeSpan wait;
@@ -58,31 +64,68 @@ public sealed partial class DeliveryDispatcher(
                 break;
             }
         }
-        // Attempts in flight see the cancellation and unwind; their leases are recovered at the next start.
+        // Attempts in flight see the cancellation and unwind; their leases lapse (or, on SQLite, are recovered at the
+        // next start).
         Task[] remaining;
         lock (_inFlight)
             remaining = [.. _inFlight];
         await Task.WhenAll(remaining);
+        await renewing;
     }
 
-    /// <summary>Fills each lane's free slots: one slot is one call, carrying up to the deleter's batch of deliveries.</summary>
+    /// <summary>Fills each lane's free slots: one slot is one call, carrying up to the deleter's batch of deliveries. A
+    /// slot is the deployment's (<see cref="ICallSlots"/>), so replicas together run no more calls than the provider allows.</summary>
     private async Task ClaimAndStartAsync(CancellationToken stopping)
     {
         foreach (var lane in _lanes)
         {
             while (lane.CanClaim(clock.GetUtcNow()))
             {
-                var claimed = await store.ClaimDueAsync(lane.Name, lane.BatchSize, _owner, clock.GetUtcNow(), lane.Lease, stopping);
-                if (claimed.Count == 0)
+                if (await slots.TryTakeAsync(lane.Name, lane.MaxConcurrency, Owner, heartbeat.NextExpiry(), stopping) is not { } slot)
+                {
+                    // Every slot is taken by other replicas: look again shortly rather than spin on work that is due.
+                    lane.PauseUntil(clock.GetUtcNow() + SlotRetry);
                     break;
+                }
+                IReadOnlyList<ClaimedDelivery> claimed;
+                try
+                {
+                    claimed = await store.ClaimDueAsync(lane.Name, lane.BatchSize, Owner, clock.GetUtcNow(), options.Lease, stopping);
+                }
+                catch
+                {
+                    await ReleaseAsync(slot);
+                    throw;
+                }
+                if (claimed.Count == 0)
+                {
+                    await ReleaseAsync(slot);
+                    break;
+                }
+                heartbeat.Hold(slot);
+                heartbeat.Hold(claimed);
                 lane.Started();
-                var task = RunAsync(lane, claimed, stopping);
+                var task = RunAsync(lane, slot, claimed, stopping);
                 lock (_inFlight)
                     _inFlight.Add(task);
                 _ = task.ContinueWith(t => { lock (_inFlight) _inFlight.Remove(t); }, TaskScheduler.Default);
                 if (claimed.Count < lane.BatchSize)
                     break; // nothing more is due now
             }
+        }
+    }
+
+    /// <summary>Gives a slot back; if the store does not answer, the slot's lease lapses instead.</summary>
+    private async Task ReleaseAsync(CallSlot slot)
+    {
+        heartbeat.Drop(slot);
+        try
+        {
+            await slots.ReleaseAsync(slot, CancellationToken.None);
+        }
+        catch (StoreUnavailableException ex)
+        {
+            LogSlotReleaseFailed(slot.Deleter, ex.Message);
         }
     }
 
@@ -105,7 +148,7 @@ public sealed partial class DeliveryDispatcher(
     }
 
     /// <summary>One slot's work: the claimed job checks in one call, the claimed erasures in another.</summary>
-    private async Task RunAsync(DeleterLane lane, IReadOnlyList<ClaimedDelivery> claimed, CancellationToken stopping)
+    private async Task RunAsync(DeleterLane lane, CallSlot slot, IReadOnlyList<ClaimedDelivery> claimed, CancellationToken stopping)
     {
         try
         {
@@ -114,6 +157,8 @@ public sealed partial class DeliveryDispatcher(
         }
         finally
         {
+            heartbeat.Drop(claimed);
+            await ReleaseAsync(slot);
             lane.Finished();
             signal.Ring();
         }
@@ -126,9 +171,10 @@ public sealed partial class DeliveryDispatcher(
             var items = deliveries.Select(d => new ErasureItem(d.DeliveryId, d.RetirementId, d.Attempts + 1, d.Learner, d.ProviderReference)).ToList();
             DeleterRequest request = deliveries[0].ChecksJob ? new CheckErasureJobs(lane.Name, items) : new EraseLearners(lane.Name, items);
             var results = await SendAsync(request, stopping);
+            heartbeat.Drop(deliveries);
 
             var now = clock.GetUtcNow();
-            var records = deliveries.Select((d, i) => schedule.Decide(d, _owner, results.For(items[i])!, now, lane.Options)).ToList();
+            var records = deliveries.Select((d, i) => schedule.Decide(d, Owner, results.For(items[i])!, now, lane.Options)).ToList();
             // A provider's "wait" applies to the account, so it pauses the whole lane.
             if (items.Select(results.For).Any(o => o!.RetryAfter is not null) && records.Max(r => r.NextAttemptAt) is { } resume)
                 lane.PauseUntil(resume);
@@ -182,6 +228,9 @@ public sealed partial class DeliveryDispatcher(
     [LoggerMessage(Level = LogLevel.Error,
         Message = "Delivery {DeliveryId:l} (retirement {RetirementId:l}) to {Deleter:l} is DEAD after {Attempt} attempts: {Error:l}. Fix the cause, then POST /v1/deliveries/{DeliveryId:l}/replay (or close it: POST /v1/deliveries/{DeliveryId:l}/close)")]
     private partial void LogDead(string deliveryId, string retirementId, string deleter, int attempt, string? error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not give back a call slot of {Deleter:l} ({Error:l}); it comes free when its lease lapses")]
+    private partial void LogSlotReleaseFailed(string deleter, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "A call of {Count} deliveries (first {DeliveryId:l}) to {Deleter:l} was interrupted by shutdown; it runs again after restart")]
     private partial void LogInterrupted(int count, string deliveryId, string deleter);

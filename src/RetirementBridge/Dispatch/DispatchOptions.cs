@@ -23,6 +23,12 @@ public sealed class DispatchOptions
     /// finished attempts wake it at once).</summary>
     public TimeSpan IdlePoll { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a claimed delivery (and a deleter's call slot) stays leased without a heartbeat. A running call
+    /// renews its leases every third of this, so only a process that died (or lost the store) lets them lapse; then
+    /// another replica, or this one after a restart, takes the work over. Shorter recovers sooner; each renewal is one
+    /// write per running call.</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(30);
+
     public IEnumerable<string> Validate()
     {
         if (FirstRetryDelay <= TimeSpan.Zero)
@@ -35,5 +41,7 @@ public sealed class DispatchOptions
             yield return "Dispatch:Jitter must be at least 0 and below 1";
         if (IdlePoll <= TimeSpan.Zero)
             yield return "Dispatch:IdlePoll must be positive";
+        if (Lease < TimeSpan.FromSeconds(1) || Lease > TimeSpan.FromHours(1))
+            yield return "Dispatch:Lease must be between 00:00:01 and 01:00:00";
     }
 }

@@ -5,6 +5,7 @@ using RetirementBridge.Admin;
 using RetirementBridge.Deleters;
 using RetirementBridge.Dispatch;
 using RetirementBridge.Storage;
+using RetirementBridge.Storage.Postgres;
 using RetirementBridge.Webhooks;
 using Serilog;
 
@@ -46,8 +47,13 @@ public static class BridgeHost
 
         services.AddRetirementStore(settings.Store, builder.Environment.ContentRootPath);
 
+        if (settings.Store.Provider == StoreProvider.Postgres)
+            services.AddPostgresReplicaCoordination();
+        else
+            services.AddSingleton<ICallSlots, ProcessCallSlots>();
         services.AddBuiltInDeleters(builder.Configuration.GetSection("Deleters"));
         services.AddSingleton<DispatchSignal>();
+        services.AddSingleton<LeaseHeartbeat>();
         services.AddSingleton(sp => new RetrySchedule(sp.GetRequiredService<DispatchOptions>()));
         // Order matters: hosted services start in registration order, and the store must be ready first.
         services.AddHostedService<StoreStartup>();

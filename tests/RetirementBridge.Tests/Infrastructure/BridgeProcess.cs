@@ -39,6 +39,9 @@ public sealed partial class BridgeProcess : IAsyncDisposable
 
     public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
 
+    /// <summary>The operating system's id of the process (it appears in the leases it takes).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Starts the process; returns once it listens, or once it has exited (a start-up failure).</summary>
     public static async Task<BridgeProcess> StartAsync(string directory, IDictionary<string, string?> settings)
     {
