@@ -19,6 +19,9 @@
 #   BENCH_KEEP=1                     keep the temp dir (request files, server logs, database)
 #   BENCH_TIME_LIMIT                 seconds before the whole run is aborted (default 60 + 2 x (warm-up + duration + 10))
 #   TMPDIR                           where the temp dir (and so the SQLite file) lives: use the disk you mean to measure
+#   BENCH_PG_PORT                    run the bridge on PostgreSQL at 127.0.0.1:PORT (user postgres, trust; a fresh
+#                                    database per run), e.g. the cluster of bench/postgres.sh; its CPU counts as the server's
+#   BENCH_PG_DIR                     that cluster's folder (bench/postgres.sh prints it), to count the database's CPU
 #
 # Exit status 0 with a table on stdout; non-zero with one line "ingest.sh: FAILED: ..." on stderr.
 set -uo pipefail
@@ -98,7 +101,9 @@ wait_ready() { # wait_ready <url> <pid> <log>
 }
 
 row_count() { # row_count <db>: rows in retirements (read-only; the bridge keeps running)
-    if command -v sqlite3 >/dev/null; then
+    if [[ -n "${BENCH_PG_PORT:-}" ]]; then
+        psql -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres -d "$1" -Atqc 'SELECT count(*) FROM retirements;'
+    elif command -v sqlite3 >/dev/null; then
         sqlite3 -readonly "$1" 'SELECT count(*) FROM retirements;'
     else
         "$PY" -c 'import sqlite3,sys; c=sqlite3.connect("file:"+sys.argv[1]+"?mode=ro",uri=True); print(c.execute("SELECT count(*) FROM retirements").fetchone()[0])' "$1"
@@ -121,8 +126,20 @@ cpu_ticks_system() { # "busy total irq" clock ticks of the whole machine since b
     # which is mostly loopback TCP here and is not charged to any process)
     awk '/^cpu / { busy = $2 + $3 + $4 + $7 + $8 + $9; print busy, busy + $5 + $6, $7 + $8 }' /proc/stat
 }
-cpu_ticks_process() { # user + system clock ticks of one process (all its threads)
-    awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0
+cpu_ticks_process() { # user + system clock ticks of the processes "pid [pid...]" (all their threads)
+    local pid total=0 ticks
+    for pid in $1; do
+        ticks="$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0)"
+        total=$(( total + ticks ))
+    done
+    echo "$total"
+}
+
+db_pids() { # the PostgreSQL cluster's processes (postmaster and its children), when BENCH_PG_DIR is given
+    [[ -n "${BENCH_PG_DIR:-}" && -f "$BENCH_PG_DIR/data/postmaster.pid" ]] || return 0
+    local postmaster
+    postmaster="$(head -n 1 "$BENCH_PG_DIR/data/postmaster.pid")"
+    echo "$postmaster $(pgrep -P "$postmaster" | tr '\n' ' ')"
 }
 
 # run_wrk <name> <url> <file> <mode> <seconds> <server pid> -> prints the BENCH_RESULT line, extended with CPU
@@ -193,6 +210,11 @@ if [[ " $TARGETS " == *" bridge "* ]]; then
     port="${BENCH_BRIDGE_PORT:-$(free_port)}"
     db="$WORK/db/bridge.db"
     bridge_env=(Webhook__Secrets__0="$SECRET" Store__Sqlite__Path="$db" Admin__Tokens__0="$ADMIN_TOKEN")
+    if [[ -n "${BENCH_PG_PORT:-}" ]]; then
+        db="ingest_$(date +%s)_$$"
+        psql -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres -Atqc "CREATE DATABASE $db;" >/dev/null || fail "cannot create database $db on port $BENCH_PG_PORT"
+        bridge_env+=(Store__Provider=Postgres "Store__Postgres__ConnectionString=Host=127.0.0.1;Port=$BENCH_PG_PORT;Username=postgres;Database=$db")
+    fi
     [[ -n "$LOG_LEVEL" ]] && bridge_env+=("Serilog__MinimumLevel__Default=$LOG_LEVEL")
     # From the build output directory, so appsettings.json is read as shipped; stdout (JSON logs) goes to a file.
     launch "$WORK/bridge.log" "$(dirname "$BRIDGE_DLL")" "${bridge_env[@]}" -- dotnet "$BRIDGE_DLL" --urls "http://127.0.0.1:$port"
@@ -205,7 +227,7 @@ if [[ " $TARGETS " == *" bridge "* ]]; then
     fi
     before="$(settled_rows "$db")" || exit 1
     log_before="$(wc -l <"$WORK/bridge.log")"
-    RESULT[bridge]="$(run_wrk bridge "http://127.0.0.1:$port$PATH_INGEST" "$WORK/bridge.tsv" once "$DURATION" "$bridge_pid")" || exit 1
+    RESULT[bridge]="$(run_wrk bridge "http://127.0.0.1:$port$PATH_INGEST" "$WORK/bridge.tsv" once "$DURATION" "$bridge_pid $(db_pids)")" || exit 1
     after="$(settled_rows "$db")" || exit 1
     log_lines=$(( $(wc -l <"$WORK/bridge.log") - log_before ))
     r="${RESULT[bridge]}"
@@ -225,8 +247,11 @@ fi
 
 # --- report ----------------------------------------------------------------------------------------------------
 ms() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1000 }'; }
-printf '\nwrk -t%s -c%s -d%ss (warm-up %ss), bridge log level: %s, %s cores\n' \
-    "$THREADS" "$CONNS" "$DURATION" "$WARMUP" "${LOG_LEVEL:-as shipped (Information)}" "$(nproc)"
+store_name="SQLite"
+[[ -n "${BENCH_PG_PORT:-}" ]] && store_name="PostgreSQL on port $BENCH_PG_PORT${BENCH_PG_DIR:+ (srv = bridge + PostgreSQL processes)}"
+printf '\nwrk -t%s -c%s -d%ss (warm-up %ss), bridge log level: %s, store: %s, %s cores\n' \
+    "$THREADS" "$CONNS" "$DURATION" "$WARMUP" "${LOG_LEVEL:-as shipped (Information)}" \
+    "$store_name" "$(nproc)"
 printf '%-7s %11s %8s %8s %8s %7s %8s %8s  %9s %9s %6s %7s  %s\n' target 'requests/s' 'p50 ms' 'p90 ms' 'p99 ms' non-202 sock-err rows \
     'srv cores' 'wrk cores' 'irq %' 'other %' 'srv CPU us/req; note'
 errors_total=0

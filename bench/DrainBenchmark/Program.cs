@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 using RetirementBridge.Hosting;
 using RetirementBridge.StandardWebhooks;
 using WireMock.RequestBuilders;
@@ -13,13 +14,16 @@ using WireMock.Settings;
 // bench/DrainBenchmark: how fast a backlog of retirements drains to Braze at a provider rate limit, with Braze's
 // batch of 50 learners per request against one learner per request. Everything runs on 127.0.0.1 and stops by itself.
 //   dotnet run -c Release --project bench/DrainBenchmark -- [--learners 10000] [--rate 10] [--single-learners 200]
+//       [--postgres-port PORT]   on PostgreSQL at 127.0.0.1:PORT (user postgres, trust; bench/postgres.sh starts one)
 var learners = Arg("--learners", 10_000);
 var rate = Arg("--rate", 10);
 var singleLearners = Arg("--single-learners", 200);
+var postgresPort = Arg("--postgres-port", 0);
 
-Console.WriteLine($"Draining to a Braze fake held to {rate} requests/s (RateLimit), {Environment.ProcessorCount} cores");
-var batched = await DrainAsync(learners, batchSize: 50, rate);
-var single = await DrainAsync(singleLearners, batchSize: 1, rate);
+Console.WriteLine($"Draining to a Braze fake held to {rate} requests/s (RateLimit), {Environment.ProcessorCount} cores, " +
+    (postgresPort > 0 ? $"PostgreSQL on port {postgresPort}" : "SQLite"));
+var batched = await DrainAsync(learners, batchSize: 50, rate, postgresPort);
+var single = await DrainAsync(singleLearners, batchSize: 1, rate, postgresPort);
 
 Console.WriteLine();
 Console.WriteLine("| run | learners | batch | requests | seconds | learners/s | bound (s) | time / bound |");
@@ -31,7 +35,7 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"batched drains {batched.Learners / batched.Seconds / (single.Learners / single.Seconds):0.0} times faster than one learner per request at the same rate"));
 return 0;
 
-static async Task<Run> DrainAsync(int count, int batchSize, int rate)
+static async Task<Run> DrainAsync(int count, int batchSize, int rate, int postgresPort)
 {
     var directory = Directory.CreateTempSubdirectory("rb-drain-").FullName;
     using var braze = WireMockServer.Start(new WireMockServerSettings { Urls = ["http://127.0.0.1:0"] });
@@ -52,6 +56,11 @@ static async Task<Run> DrainAsync(int count, int batchSize, int rate)
         ["Deleters:Braze:RateLimit:Requests"] = rate.ToString(CultureInfo.InvariantCulture),
         ["Deleters:Braze:RateLimit:Per"] = "00:00:01",
     };
+    if (postgresPort > 0)
+    {
+        settings["Store:Provider"] = "Postgres";
+        settings["Store:Postgres:ConnectionString"] = await CreateDatabaseAsync(postgresPort);
+    }
 
     // The backlog: accepted by a bridge that does not dispatch, as after an outage or a backfill.
     settings["Dispatch:Enabled"] = "false";
@@ -61,7 +70,7 @@ static async Task<Run> DrainAsync(int count, int batchSize, int rate)
     settings["Dispatch:Enabled"] = "true";
     var clock = Stopwatch.StartNew();
     await using var bridge = await StartAsync(settings, directory);
-    while (await SucceededAsync(settings["Store:Sqlite:Path"]!) < count)
+    while (await SucceededAsync(settings) < count)
     {
         if (clock.Elapsed > TimeSpan.FromMinutes(10))
             throw new TimeoutException("the backlog did not drain within 10 minutes");
@@ -107,13 +116,34 @@ static async Task SendAsync(string url, string secret, int count)
     });
 }
 
-static async Task<long> SucceededAsync(string path)
+static async Task<long> SucceededAsync(Dictionary<string, string?> settings)
 {
-    await using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+    const string sql = "SELECT COUNT(*) FROM deliveries WHERE status = 'succeeded';";
+    if (settings.GetValueOrDefault("Store:Provider") == "Postgres")
+    {
+        await using var database = new NpgsqlConnection(settings["Store:Postgres:ConnectionString"]);
+        await database.OpenAsync();
+        await using var query = new NpgsqlCommand(sql, database);
+        return (long)(await query.ExecuteScalarAsync())!;
+    }
+    await using var connection = new SqliteConnection($"Data Source={settings["Store:Sqlite:Path"]};Mode=ReadOnly;Pooling=False");
     await connection.OpenAsync();
     await using var command = connection.CreateCommand();
-    command.CommandText = "SELECT COUNT(*) FROM deliveries WHERE status = 'succeeded';";
+    command.CommandText = sql;
     return (long)(await command.ExecuteScalarAsync())!;
+}
+
+/// <summary>A fresh database for one run, so runs never see each other's rows.</summary>
+static async Task<string> CreateDatabaseAsync(int port)
+{
+    var name = $"drain_{Guid.NewGuid():N}";
+    await using (var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres"))
+    {
+        await connection.OpenAsync();
+        await using var create = new NpgsqlCommand($"CREATE DATABASE {name};", connection);
+        await create.ExecuteNonQueryAsync();
+    }
+    return $"Host=127.0.0.1;Port={port};Username=postgres;Database={name}";
 }
 
 int Arg(string name, int fallback)
