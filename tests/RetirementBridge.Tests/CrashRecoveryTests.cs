@@ -147,7 +147,7 @@ public sealed class CrashRecoveryTests : IDisposable
 
     /// <summary>The one line a refused start-up prints besides its JSON log lines.</summary>
     private static string OneLine(BridgeProcess bridge) =>
-        Assert.Single(bridge.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(line => !line.StartsWith('{')));
+        Assert.Single(bridge.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => !line.StartsWith('{'));
 
     [Fact]
     public async Task A_missing_TLS_certificate_stops_start_up_with_one_line()

@@ -66,7 +66,7 @@ public sealed class MigrateCommandTests : IDisposable
 
         Assert.Null(bridge.BaseAddress);
         Assert.Equal(74, bridge.ExitCode);
-        var line = Assert.Single(bridge.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith('{')));
+        var line = Assert.Single(bridge.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => !l.StartsWith('{'));
         Assert.StartsWith($"RetirementBridge: cannot open the store: the PostgreSQL schema is version 0 and this bridge needs {Postgres}", line);
         Assert.Contains("run `RetirementBridge migrate` with the same settings first", line);
         // Refused, not half-done: nothing was created.
@@ -121,7 +121,7 @@ public sealed class MigrateCommandTests : IDisposable
 
         Assert.Equal(74, result.ExitCode);
         Assert.Empty(result.StandardOutput);
-        Assert.StartsWith("RetirementBridge: cannot migrate the store: PostgreSQL unavailable (", Assert.Single(result.ErrorLines));
+        Assert.StartsWith("RetirementBridge: cannot migrate the store: cannot get a PostgreSQL connection (", Assert.Single(result.ErrorLines));
         Assert.DoesNotContain(Password, result.StandardError);
     }
 }

@@ -69,7 +69,7 @@ public sealed class PostgresBridgeTests : IDisposable
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
             var reason = await ready.Content.ReadAsStringAsync();
-            Assert.StartsWith("Unhealthy: store unavailable: PostgreSQL unavailable (", reason);
+            Assert.StartsWith("Unhealthy: store unavailable: cannot get a PostgreSQL connection (", reason);
             Assert.DoesNotContain(Password, reason);
         }
 
@@ -83,7 +83,7 @@ public sealed class PostgresBridgeTests : IDisposable
         var retirementId = await bridge.RetireAsync(learner);
         await bridge.WaitForDeliveryAsync(retirementId, "webhook", "succeeded");
 
-        Assert.Contains(bridge.Logs.Lines, line => line.Contains("Could not record a notification, answered 503: PostgreSQL unavailable"));
+        Assert.Contains(bridge.Logs.Lines, line => line.Contains("Could not record a notification, answered 503: cannot get a PostgreSQL connection"));
         Assert.DoesNotContain(Password, bridge.Logs.All);
     }
 

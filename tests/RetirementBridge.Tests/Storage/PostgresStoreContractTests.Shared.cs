@@ -115,11 +115,51 @@ public sealed partial class PostgresStoreContractTests
         })
         {
             var failure = await Assert.ThrowsAsync<StoreUnavailableException>(call);
-            Assert.StartsWith("PostgreSQL unavailable (", failure.Message);
-            Assert.Contains("ConnectionRefused", failure.Message);
+            Assert.Equal("cannot get a PostgreSQL connection (NpgsqlException: SocketException ConnectionRefused)", failure.Message);
             Assert.DoesNotContain(Password, failure.Message);
             Assert.DoesNotContain("Ada.Lovelace", failure.Message);
         }
+    }
+
+    [Fact]
+    public async Task A_statement_or_a_connection_that_waits_too_long_is_reported_as_unavailable()
+    {
+        var store = Open(new NpgsqlConnectionStringBuilder(Database) { Timeout = 1, Password = Password }.ToString(), commandTimeoutSeconds: 1,
+            out var dataSource, maxPoolSize: 1);
+
+        // A statement held up longer than Store:Postgres:CommandTimeoutSeconds (here by another session's lock).
+        await using (var blocker = new NpgsqlConnection(Database))
+        {
+            await blocker.OpenAsync();
+            await using var transaction = await blocker.BeginTransactionAsync();
+            await using (var lockTable = new NpgsqlCommand("LOCK TABLE retirements IN ACCESS EXCLUSIVE MODE;", blocker, transaction))
+                await lockTable.ExecuteNonQueryAsync();
+            var timedOut = await Assert.ThrowsAsync<StoreUnavailableException>(() => store.AcceptAsync(Incoming(NewLearner(), T0), ["webhook"], None));
+            Assert.Equal("PostgreSQL unavailable (NpgsqlException: TimeoutException)", timedOut.Message);
+        }
+
+        // Every pooled connection busy for longer than the connection timeout.
+        await using (await dataSource.OpenConnectionAsync())
+        {
+            var exhausted = await Assert.ThrowsAsync<StoreUnavailableException>(() => store.PingAsync(None));
+            Assert.Equal("cannot get a PostgreSQL connection (NpgsqlException: TimeoutException)", exhausted.Message);
+        }
+
+        Assert.False((await store.AcceptAsync(Incoming(NewLearner(), T0), ["webhook"], None)).Duplicate);
+    }
+
+    [Fact]
+    public async Task Connections_ended_by_the_server_while_idle_are_not_the_next_calls_problem()
+    {
+        var store = Open(Database);
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(() => store.AcceptAsync(Incoming(NewLearner(), T0), ["webhook"], None))));
+
+        // As an administrator (or a failover) ends every session: each idle pooled connection is told 57P01.
+        var ended = await ScalarAsync("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid();");
+        Assert.True(Convert.ToInt64(ended) >= 1);
+
+        Assert.False((await store.AcceptAsync(Incoming(NewLearner(), T0), ["webhook"], None)).Duplicate);
+        Assert.True(await store.PingAsync(None));
     }
 
     [Fact]
@@ -137,7 +177,7 @@ public sealed partial class PostgresStoreContractTests
         foreach (var call in new Func<Task>[] { () => store.AcceptAsync(Incoming(NewLearner(), T0), ["webhook"], None), () => store.PingAsync(None) })
         {
             var failure = await Assert.ThrowsAsync<StoreUnavailableException>(call);
-            Assert.StartsWith("PostgreSQL unavailable (", failure.Message);
+            Assert.StartsWith("cannot get a PostgreSQL connection (", failure.Message);
             Assert.DoesNotContain(Password, failure.Message);
             Assert.DoesNotContain("Ada.Lovelace", failure.Message);
         }

@@ -16,11 +16,13 @@ public sealed partial class PostgresStoreContractTests : StoreContractTests
     protected override async Task<string> CreateDatabaseAsync() =>
         await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
 
-    protected override IRetirementStore Open(string database)
+    protected override IRetirementStore Open(string database) => Open(database, commandTimeoutSeconds: 30, out _);
+
+    private PostgresRetirementStore Open(string database, int commandTimeoutSeconds, out NpgsqlDataSource dataSource, int maxPoolSize = 100)
     {
         // Pooled, as the bridge runs it (the test server's own connection strings are not).
-        var connectionString = new NpgsqlConnectionStringBuilder(database) { Pooling = true }.ToString();
-        var dataSource = PostgresRetirementStore.CreateDataSource(new PostgresStoreOptions { ConnectionString = connectionString, CommandTimeoutSeconds = 30 });
+        var connectionString = new NpgsqlConnectionStringBuilder(database) { Pooling = true, MaxPoolSize = maxPoolSize }.ToString();
+        dataSource = PostgresRetirementStore.CreateDataSource(new PostgresStoreOptions { ConnectionString = connectionString, CommandTimeoutSeconds = commandTimeoutSeconds });
         lock (_dataSources)
             _dataSources.Add(dataSource);
         return new PostgresRetirementStore(dataSource);

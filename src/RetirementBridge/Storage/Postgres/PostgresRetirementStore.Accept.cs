@@ -51,22 +51,28 @@ public sealed partial class PostgresRetirementStore
     public Task<int> AddMissingDeliveriesAsync(IReadOnlyCollection<string> deleters, DateTimeOffset now, DateTimeOffset deadline, CancellationToken cancellationToken) =>
         WriteAsync(async (connection, transaction) =>
         {
-            var added = 0;
-            foreach (var deleter in deleters)
+            // FOR SHARE, in id order: a retirement whose identity is being erased right now is waited for and then
+            // skipped (a new pending delivery would need the erased identity); one locked here first holds that erasure
+            // back until this commits, and the erasure then sees the new delivery.
+            var retirementIds = new List<string>();
+            var missing = new List<string>();
+            await using (var query = Command(connection, transaction,
+                """
+                SELECT r.id, x.deleter FROM retirements r CROSS JOIN unnest(@deleters::text[]) AS x (deleter)
+                WHERE r.pii_erased_at IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.retirement_id = r.id AND d.deleter = x.deleter)
+                ORDER BY r.id, x.deleter
+                FOR SHARE OF r;
+                """, ("deleters", deleters.ToArray())))
+            await using (var reader = await query.ExecuteReaderAsync(cancellationToken))
             {
-                // FOR SHARE: a retirement whose identity is being erased right now is waited for and then skipped
-                // (its new pending delivery would need the erased identity); one found first blocks that erasure,
-                // which then sees the new delivery.
-                var missing = await StringsAsync(connection, transaction,
-                    """
-                    SELECT r.id FROM retirements r
-                    WHERE r.pii_erased_at IS NULL
-                      AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.retirement_id = r.id AND d.deleter = @deleter)
-                    ORDER BY r.id
-                    FOR SHARE OF r;
-                    """, cancellationToken, ("deleter", deleter));
-                added += await InsertDeliveriesAsync(connection, transaction, [.. missing], [.. missing.Select(_ => deleter)], now, deadline, cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    retirementIds.Add(reader.GetString(0));
+                    missing.Add(reader.GetString(1));
+                }
             }
+            var added = await InsertDeliveriesAsync(connection, transaction, [.. retirementIds], [.. missing], now, deadline, cancellationToken);
             if (added > 0)
                 await NotifyWorkAsync(connection, transaction, cancellationToken);
             return added;

@@ -100,7 +100,7 @@ public sealed partial class PostgresRetirementStore
                     cancellationToken, ("cutoff", Ms(cutoff)), ("slice", slice))).ToArray();
                 if (ids.Length == 0)
                     return 0;
-                await ExecuteAsync(connection, transaction, "DELETE FROM deliveries WHERE retirement_id = ANY(@ids);", cancellationToken, ("ids", ids));
+                await ExecuteAsync(connection, transaction, $"DELETE FROM deliveries WHERE id IN ({Locked("retirement_id = ANY(@ids)")});", cancellationToken, ("ids", ids));
                 return await ExecuteAsync(connection, transaction, "DELETE FROM retirements WHERE id = ANY(@ids);", cancellationToken, ("ids", ids));
             }, cancellationToken);
             total += deleted;

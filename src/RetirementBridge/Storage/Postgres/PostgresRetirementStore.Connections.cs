@@ -24,17 +24,19 @@ public sealed partial class PostgresRetirementStore
     {
         for (var attempt = 1; ; attempt++)
         {
-            var committing = false;
+            bool connected = false, committing = false;
             try
             {
                 await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+                connected = true;
                 return await work(connection, () => committing = true);
             }
-            catch (NpgsqlException ex) when (attempt == 1 && !committing && ex is not PostgresException && ex.InnerException is IOException or SocketException)
+            catch (NpgsqlException ex) when (attempt == 1 && connected && !committing && IsLostConnection(ex))
             {
-                // A pooled connection that died with the server (a restart, a failover) fails at its first use, and
-                // Npgsql then drops the pool's other idle connections. Nothing was committed: run once more, on a fresh
-                // connection. (Not after COMMIT was sent: whether it landed is unknown, and a caller must hear that.)
+                // A pooled connection that died while idle (a server restart, a failover, a terminated backend) fails at
+                // its first use, and Npgsql then drops the pool's other idle connections. Nothing was committed: run once
+                // more, on a fresh connection. (Not once COMMIT was sent: whether it landed is unknown, and the caller
+                // must hear that.)
             }
             catch (PostgresException ex) when (attempt < 3 && ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
             {
@@ -43,12 +45,21 @@ public sealed partial class PostgresRetirementStore
             }
             catch (Exception ex) when (IsDatabaseFailure(ex))
             {
-                throw ex is PostgresException server
-                    ? new StoreUnavailableException($"PostgreSQL error {server.SqlState}", ex)
-                    : new StoreUnavailableException($"PostgreSQL unavailable ({Describe(ex)})", ex);
+                // Not getting a connection (refused, unreachable, every pooled one busy) is told apart from losing one.
+                throw ex switch
+                {
+                    PostgresException server => new StoreUnavailableException($"PostgreSQL error {server.SqlState}", ex),
+                    _ when !connected => new StoreUnavailableException($"cannot get a PostgreSQL connection ({Describe(ex)})", ex),
+                    _ => new StoreUnavailableException($"PostgreSQL unavailable ({Describe(ex)})", ex),
+                };
             }
         }
     }
+
+    /// <summary>The connection was cut (an I/O error) or the server ended it (57P01 administrator command or shutdown,
+    /// 57P02 crash, class 08 connection failures).</summary>
+    private static bool IsLostConnection(NpgsqlException ex) =>
+        ex is PostgresException server ? server.SqlState.StartsWith("57P0") || server.SqlState.StartsWith("08") : ex.InnerException is IOException or SocketException;
 
     // Refused or reset connections, an exhausted pool and command timeouts arrive as NpgsqlException (with a
     // SocketException, IOException or TimeoutException inside); errors the server reports, as PostgresException.

@@ -55,8 +55,12 @@ public sealed partial class PostgresRetirementStore
 
     public Task<int> RenewLeasesAsync(string owner, IReadOnlyCollection<string> deliveryIds, DateTimeOffset expires, CancellationToken cancellationToken) =>
         WriteAsync((connection, transaction) => ExecuteAsync(connection, transaction,
-            "UPDATE deliveries SET lease_expires_at = @expires WHERE id = ANY(@ids) AND status = 'in_progress' AND lease_owner = @owner;",
+            $"UPDATE deliveries SET lease_expires_at = @expires WHERE id IN ({Locked("id = ANY(@ids) AND status = 'in_progress' AND lease_owner = @owner")});",
             cancellationToken, ("expires", Ms(expires)), ("ids", deliveryIds.ToArray()), ("owner", owner)), cancellationToken);
+
+    /// <summary>The deliveries matching <paramref name="where"/>, locked in id order (the lock order) before a
+    /// statement updates them; a plain UPDATE would lock them in whatever order its plan reads them.</summary>
+    private static string Locked(string where) => $"SELECT id FROM deliveries WHERE {where} ORDER BY id FOR UPDATE";
 
     public Task<IReadOnlyList<bool>> RecordAttemptsAsync(IReadOnlyList<AttemptRecord> records, CancellationToken cancellationToken) =>
         WriteAsync<IReadOnlyList<bool>>(async (connection, transaction) =>
@@ -78,8 +82,10 @@ public sealed partial class PostgresRetirementStore
                     if (await reader.ReadAsync(cancellationToken))
                     {
                         recorded[i] = true;
-                        if (records[i].Status == DeliveryStatus.Succeeded)
-                            succeeded[reader.GetString(0)] = records[i].FinishedAt;
+                        // A retirement finishes when the last of its deliveries does.
+                        var retirementId = reader.GetString(0);
+                        if (records[i].Status == DeliveryStatus.Succeeded && (!succeeded.TryGetValue(retirementId, out var at) || records[i].FinishedAt > at))
+                            succeeded[retirementId] = records[i].FinishedAt;
                     }
                     await reader.NextResultAsync(cancellationToken);
                 }
@@ -118,7 +124,7 @@ public sealed partial class PostgresRetirementStore
         WriteAsync(async (connection, transaction) =>
         {
             var released = await ExecuteAsync(connection, transaction,
-                "UPDATE deliveries SET status = 'pending', next_attempt_at = @now, updated_at = @now WHERE deleter = ANY(@deleters) AND status = 'dry_run';",
+                $"UPDATE deliveries SET status = 'pending', next_attempt_at = @now, updated_at = @now WHERE id IN ({Locked("deleter = ANY(@deleters) AND status = 'dry_run'")});",
                 cancellationToken, ("now", Ms(now)), ("deleters", liveDeleters.ToArray()));
             if (released > 0)
                 await NotifyWorkAsync(connection, transaction, cancellationToken);
