@@ -4,6 +4,8 @@ using RetirementBridge.Storage;
 
 if (args is ["healthcheck", ..])
     return await HealthProbe.RunAsync(args);
+if (args is ["migrate", .. var settings])
+    return await MigrateCommand.RunAsync(settings);
 
 WebApplication app;
 try

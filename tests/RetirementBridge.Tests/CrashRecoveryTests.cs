@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using Npgsql;
+using RetirementBridge.Storage.Postgres;
+using RetirementBridge.Storage.Sqlite;
 using RetirementBridge.Tests.Infrastructure;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -10,7 +13,7 @@ namespace RetirementBridge.Tests;
 
 /// <summary>
 /// The bridge process killed with SIGKILL at the worst moments, then started again on the same SQLite file:
-/// what was acknowledged is delivered, once.
+/// what was acknowledged is delivered, once. And the start-up failures an operator sees as one line.
 /// </summary>
 public sealed class CrashRecoveryTests : IDisposable
 {
@@ -110,7 +113,7 @@ public sealed class CrashRecoveryTests : IDisposable
         }
         await using var bridge = await BridgeProcess.StartAsync(_directory, Settings(dispatch: false));
         Assert.Equal(74, bridge.ExitCode);
-        Assert.Contains("RetirementBridge: cannot open the store: the SQLite schema is version 99, newer than this bridge knows", bridge.Output);
+        Assert.StartsWith($"RetirementBridge: cannot open the store: the SQLite schema is version 99, newer than this bridge knows ({SqliteSchema.Migrations.Length})", OneLine(bridge));
 
         await using var check = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
         await check.OpenAsync();
@@ -118,6 +121,33 @@ public sealed class CrashRecoveryTests : IDisposable
         version.CommandText = "PRAGMA user_version;";
         Assert.Equal(99L, await version.ExecuteScalarAsync());
     }
+
+    [Fact]
+    public async Task A_PostgreSQL_database_from_a_newer_bridge_is_refused_with_one_line_and_left_as_it_is()
+    {
+        var database = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        await using (var dataSource = NpgsqlDataSource.Create(database))
+        {
+            await new PostgresRetirementStore(dataSource).MigrateAsync(applyMigrations: true, CancellationToken.None);
+            await using var newer = dataSource.CreateCommand("UPDATE schema_version SET version = 99;");
+            await newer.ExecuteNonQueryAsync();
+        }
+        var settings = Settings(dispatch: false);
+        settings["Store:Provider"] = "Postgres";
+        settings["Store:Postgres:ConnectionString"] = database;
+
+        await using var bridge = await BridgeProcess.StartAsync(_directory, settings);
+
+        Assert.Equal(74, bridge.ExitCode);
+        Assert.StartsWith($"RetirementBridge: cannot open the store: the PostgreSQL schema is version 99, newer than this bridge knows ({PostgresSchema.Migrations.Length})", OneLine(bridge));
+        await using var check = NpgsqlDataSource.Create(database);
+        await using var version = check.CreateCommand("SELECT version FROM schema_version;");
+        Assert.Equal(99, await version.ExecuteScalarAsync());
+    }
+
+    /// <summary>The one line a refused start-up prints besides its JSON log lines.</summary>
+    private static string OneLine(BridgeProcess bridge) =>
+        Assert.Single(bridge.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => !line.StartsWith('{'));
 
     [Fact]
     public async Task A_missing_TLS_certificate_stops_start_up_with_one_line()

@@ -25,7 +25,10 @@ internal sealed class DeleterLane(DeleterRegistration registration)
     /// because a rate limit applies to the account. Also set briefly when other replicas hold all its call slots.</summary>
     public DateTimeOffset PausedUntil { get; private set; }
 
-    public int FreeSlots => registration.MaxConcurrency - Volatile.Read(ref _running);
+    /// <summary>Calls of this deleter running in this process.</summary>
+    public int Running => Volatile.Read(ref _running);
+
+    public int FreeSlots => registration.MaxConcurrency - Running;
 
     public bool CanClaim(DateTimeOffset now) => FreeSlots > 0 && PausedUntil <= now;
 

@@ -83,8 +83,11 @@ public sealed partial class DeliveryDispatcher(
             {
                 if (await slots.TryTakeAsync(lane.Name, lane.MaxConcurrency, Owner, heartbeat.NextExpiry(), stopping) is not { } slot)
                 {
-                    // Every slot is taken by other replicas: look again shortly rather than spin on work that is due.
-                    lane.PauseUntil(clock.GetUtcNow() + SlotRetry);
+                    // Every slot of the deployment is taken. When this process runs none of them, nothing here will
+                    // ring when one comes free: look again shortly rather than spin on work that is due. Otherwise
+                    // this lane's own calls finishing wake it.
+                    if (lane.Running == 0)
+                        lane.PauseUntil(clock.GetUtcNow() + SlotRetry);
                     break;
                 }
                 IReadOnlyList<ClaimedDelivery> claimed;

@@ -1,3 +1,5 @@
+using Npgsql;
+using RetirementBridge.Storage.Postgres;
 using RetirementBridge.Storage.Sqlite;
 
 namespace RetirementBridge.Storage;
@@ -14,6 +16,11 @@ public static class StoreRegistration
                 var path = Path.Combine(contentRoot, options.Sqlite.Path);
                 // A factory, not an instance: the container disposes what it creates, which releases the file's lock.
                 services.AddSingleton<IRetirementStore>(_ => new SqliteRetirementStore(path, options.Sqlite.BusyTimeoutSeconds));
+                break;
+            case StoreProvider.Postgres:
+                // One pool per process, shared with the other PostgreSQL parts (the work listener, deployment-wide limits).
+                services.AddSingleton(_ => PostgresRetirementStore.CreateDataSource(options.Postgres));
+                services.AddSingleton<IRetirementStore>(sp => new PostgresRetirementStore(sp.GetRequiredService<NpgsqlDataSource>()));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(options), options.Provider, "unknown store provider");

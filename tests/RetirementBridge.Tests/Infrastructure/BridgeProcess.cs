@@ -16,19 +16,7 @@ public sealed partial class BridgeProcess : IAsyncDisposable
 
     private BridgeProcess(string directory, IDictionary<string, string?> settings)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = directory,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "RetirementBridge.dll"));
-        start.ArgumentList.Add("--urls=http://127.0.0.1:0");
-        start.ArgumentList.Add($"--contentRoot={directory}");
-        foreach (var (key, value) in settings)
-            start.Environment[key.Replace(":", "__")] = value;
-        _process = new Process { StartInfo = start };
+        _process = new Process { StartInfo = StartInfo(directory, settings, "--urls=http://127.0.0.1:0", $"--contentRoot={directory}") };
         _process.OutputDataReceived += (_, e) => Collect(e.Data);
         _process.ErrorDataReceived += (_, e) => Collect(e.Data);
     }
@@ -58,6 +46,50 @@ public sealed partial class BridgeProcess : IAsyncDisposable
         else
             throw new TimeoutException("the bridge process neither listened nor exited within 60 s:\n" + bridge.Output);
         return bridge;
+    }
+
+    /// <summary>Runs one of the binary's commands (<c>RetirementBridge migrate</c>) to its end, configured the same way.</summary>
+    public static async Task<CommandResult> RunCommandAsync(string directory, IDictionary<string, string?> settings, params string[] arguments)
+    {
+        using var process = Process.Start(StartInfo(directory, settings, [.. arguments, $"--contentRoot={directory}"]))!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"RetirementBridge {string.Join(' ', arguments)} did not exit within 60 s");
+        }
+        return new CommandResult(process.ExitCode, await output, await error);
+    }
+
+    public sealed record CommandResult(int ExitCode, string StandardOutput, string StandardError)
+    {
+        public string[] OutputLines => StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        public string[] ErrorLines => StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    /// <summary>The published dll under <c>dotnet</c>, with the settings as environment variables, as an operator sets them.</summary>
+    private static ProcessStartInfo StartInfo(string directory, IDictionary<string, string?> settings, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = directory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "RetirementBridge.dll"));
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        foreach (var (key, value) in settings)
+            start.Environment[key.Replace(":", "__")] = value;
+        return start;
     }
 
     /// <summary>SIGKILL: no shutdown hooks, no flushing; the way a crash or an OOM kill ends it.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using static RetirementBridge.Storage.StoreValues;
 
 namespace RetirementBridge.Storage.Sqlite;
 
@@ -75,7 +76,4 @@ public sealed partial class SqliteRetirementStore
             cancellationToken,
             ("$id", NewId("dlv")), ("$retirement_id", retirementId), ("$deleter", deleter),
             ("$now", Ms(now)), ("$deadline", Ms(deadline)));
-
-    /// <summary>Time-ordered ids (UUID v7), so keyset pagination by id is pagination by arrival.</summary>
-    private static string NewId(string prefix) => $"{prefix}_{Guid.CreateVersion7():N}";
 }

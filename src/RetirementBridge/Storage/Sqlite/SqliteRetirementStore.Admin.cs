@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using static RetirementBridge.Storage.StoreValues;
 
 namespace RetirementBridge.Storage.Sqlite;
 

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using RetirementBridge.Deleters;
+using static RetirementBridge.Storage.StoreValues;
 
 namespace RetirementBridge.Storage.Sqlite;
 

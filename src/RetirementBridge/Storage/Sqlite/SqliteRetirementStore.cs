@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using RetirementBridge.Deleters;
+using static RetirementBridge.Storage.StoreValues;
 
 namespace RetirementBridge.Storage.Sqlite;
 
@@ -65,7 +66,7 @@ public sealed partial class SqliteRetirementStore : IRetirementStore, IDisposabl
                                       lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = $now
                 WHERE status = 'in_progress';
                 """,
-                cancellationToken, ("$now", Now()));
+                cancellationToken, ("$now", NowMs()));
             return new SchemaMigration(version, LatestSchemaVersion);
         }, cancellationToken);
     }
@@ -74,6 +75,9 @@ public sealed partial class SqliteRetirementStore : IRetirementStore, IDisposabl
     /// pointed at the same file fails at start instead of corrupting lease bookkeeping.</summary>
     private void TakeOwnership()
     {
+        // Already held by this instance (MigrateAsync called again): taking it twice would find "another process".
+        if (_ownership is not null)
+            return;
         try
         {
             _ownership = new FileStream(_path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
@@ -96,12 +100,4 @@ public sealed partial class SqliteRetirementStore : IRetirementStore, IDisposabl
         _ownership?.Dispose();
         _writeLock.Dispose();
     }
-
-    private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-
-    internal static long Ms(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
-
-    internal static DateTimeOffset Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
-
-    internal static DateTimeOffset? Time(object value) => value is DBNull or null ? null : Time(Convert.ToInt64(value));
 }
