@@ -10,6 +10,7 @@ namespace RetirementBridge.Dispatch;
 internal sealed class DeleterLane(DeleterRegistration registration)
 {
     private int _running;
+    private int _waitingForOwnCalls;
 
     public string Name => registration.Name;
 
@@ -30,11 +31,30 @@ internal sealed class DeleterLane(DeleterRegistration registration)
 
     public int FreeSlots => registration.MaxConcurrency - Running;
 
-    public bool CanClaim(DateTimeOffset now) => FreeSlots > 0 && PausedUntil <= now;
+    public bool CanClaim(DateTimeOffset now) => FreeSlots > 0 && PausedUntil <= now && Volatile.Read(ref _waitingForOwnCalls) == 0;
 
     public void Started() => Interlocked.Increment(ref _running);
 
-    public void Finished() => Interlocked.Decrement(ref _running);
+    public void Finished()
+    {
+        Interlocked.Decrement(ref _running);
+        Interlocked.Exchange(ref _waitingForOwnCalls, 0);
+    }
+
+    /// <summary>
+    /// Every slot of the deployment is taken: when some are this process's, the next of its own calls to finish frees
+    /// one, and until then the lane claims nothing (looking again would spin on work that is due). False when none of
+    /// its calls is running any more, so nothing here would wake it. The flag is set before the count is read (both
+    /// full fences), so a call finishing in between either is seen or clears the flag after it was set.
+    /// </summary>
+    public bool TryWaitForOwnCalls()
+    {
+        Interlocked.Exchange(ref _waitingForOwnCalls, 1);
+        if (Volatile.Read(ref _running) > 0)
+            return true;
+        Interlocked.Exchange(ref _waitingForOwnCalls, 0);
+        return false;
+    }
 
     public void PauseUntil(DateTimeOffset until)
     {

@@ -83,10 +83,9 @@ public sealed partial class DeliveryDispatcher(
             {
                 if (await slots.TryTakeAsync(lane.Name, lane.MaxConcurrency, Owner, heartbeat.NextExpiry(), stopping) is not { } slot)
                 {
-                    // Every slot of the deployment is taken. When this process runs none of them, nothing here will
-                    // ring when one comes free: look again shortly rather than spin on work that is due. Otherwise
-                    // this lane's own calls finishing wake it.
-                    if (lane.Running == 0)
+                    // Every slot of the deployment is taken. When this process runs some of them, the first to finish
+                    // wakes this lane; when it runs none, nothing here will, so it looks again shortly.
+                    if (!lane.TryWaitForOwnCalls())
                         lane.PauseUntil(clock.GetUtcNow() + SlotRetry);
                     break;
                 }
@@ -150,13 +149,31 @@ public sealed partial class DeliveryDispatcher(
         return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
     }
 
-    /// <summary>One slot's work: the claimed job checks in one call, the claimed erasures in another.</summary>
+    /// <summary>One slot's work: the claimed job checks in one call, the claimed erasures in another; then, while a full
+    /// batch keeps coming, the next batch on the same slot, without giving it back and taking it again in between.</summary>
     private async Task RunAsync(DeleterLane lane, CallSlot slot, IReadOnlyList<ClaimedDelivery> claimed, CancellationToken stopping)
     {
         try
         {
-            foreach (var group in claimed.GroupBy(d => d.ChecksJob))
-                await CallAsync(lane, group.ToList(), stopping);
+            while (true)
+            {
+                foreach (var group in claimed.GroupBy(d => d.ChecksJob))
+                    await CallAsync(lane, group.ToList(), stopping);
+                heartbeat.Drop(claimed);
+                if (claimed.Count < lane.BatchSize || stopping.IsCancellationRequested || lane.PausedUntil > clock.GetUtcNow())
+                    break; // nothing more was due, the host stops, or the provider asked to wait
+                claimed = await store.ClaimDueAsync(lane.Name, lane.BatchSize, Owner, clock.GetUtcNow(), options.Lease, stopping);
+                if (claimed.Count == 0)
+                    break;
+                heartbeat.Hold(claimed);
+            }
+        }
+        catch (StoreUnavailableException ex)
+        {
+            LogStoreUnavailable(ex.Message); // the next claim runs from the dispatcher's loop, which waits for the store
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
         }
         finally
         {
