@@ -66,7 +66,8 @@ public abstract partial class StoreContractTests
         var paged = new List<string>();
         var sizes = new List<int>();
         string? after = null;
-        while (true)
+        // Bounded, so that a store whose pages do not advance fails here instead of running forever.
+        for (var pages = 0; pages < 10; pages++)
         {
             var page = await List(null, null, limit: 3, after: after);
             sizes.Add(page.Count);

@@ -95,7 +95,7 @@ public abstract partial class StoreContractTests
         // Eight claimers, half on each instance, claiming small batches until none finds anything left.
         var owners = Enumerable.Range(0, 8).Select(i => $"owner-{i}").ToArray();
         var leased = owners.ToDictionary(o => o, _ => new List<string>());
-        while (true)
+        for (var rounds = 0; rounds < count; rounds++) // bounded: a store handing out the same work again fails, not hangs
         {
             var round = await Task.WhenAll(owners.Select((owner, i) => Task.Run(() =>
                 ClaimAsync("webhook", T0 + TimeSpan.FromSeconds(1), owner, max: 7, store: i % 2 == 0 ? Store : peer))));
