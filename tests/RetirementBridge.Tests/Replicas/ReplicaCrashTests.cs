@@ -44,7 +44,7 @@ public sealed class ReplicaCrashTests(ITestOutputHelper output) : IAsyncLifetime
             var learner = JsonDocument.Parse(request.Body!).RootElement.GetProperty("data").GetProperty("lms_user_id").GetInt64();
             _erasures.AddOrUpdate(learner, 1, (_, n) => n + 1);
             return new WireMock.ResponseMessage { StatusCode = 200 };
-        }));
+        }).WithDelay(TimeSpan.FromMilliseconds(50))); // a provider that takes a moment: calls are in flight at the kill
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < 3; i++)
             _replicas.Add(await StartReplicaAsync(i));
@@ -94,6 +94,7 @@ public sealed class ReplicaCrashTests(ITestOutputHelper output) : IAsyncLifetime
             ["Store:Postgres:ConnectionString"] = _database,
             ["Deleters:Webhook:RateLimit:Requests"] = RequestsPerSecond.ToString(),
             ["Deleters:Webhook:RateLimit:Per"] = "00:00:01",
+            ["Deleters:Webhook:MaxConcurrency"] = "16",
             // Short, so the killed replica's deliveries are taken over within seconds.
             ["Dispatch:Lease"] = "00:00:05",
             // Thousands of requests and attempts: keep the output to warnings (it is still checked for identities).

@@ -1,15 +1,19 @@
-using Npgsql;
+using System.Net.Sockets;
 
 namespace RetirementBridge.Storage.Postgres;
 
-/// <summary>Names a database failure for a log line or an error: the SQLSTATE or the exception's type, never a
-/// message (which can quote a statement's values or the connection string).</summary>
+/// <summary>Names a database failure for a log line or an error message.</summary>
 internal static class PostgresErrors
 {
-    public static string Describe(Exception ex) => ex switch
+    /// <summary>"NpgsqlException: SocketException ConnectionRefused", or "PostgreSQL error 57P01": types and codes only,
+    /// never a message (Npgsql's messages can quote the host, and a server's can quote values).</summary>
+    public static string Describe(Exception ex)
     {
-        PostgresException postgres => $"PostgreSQL error {postgres.SqlState}",
-        NpgsqlException { InnerException: { } inner } => $"{nameof(NpgsqlException)}: {inner.GetType().Name}",
-        _ => ex.GetType().Name,
-    };
+        if (ex is Npgsql.PostgresException server)
+            return $"PostgreSQL error {server.SqlState}";
+        var parts = new List<string>();
+        for (var current = ex; current is not null && parts.Count < 3; current = current.InnerException)
+            parts.Add(current is SocketException socket ? $"SocketException {socket.SocketErrorCode}" : current.GetType().Name);
+        return string.Join(": ", parts);
+    }
 }

@@ -49,8 +49,8 @@ public sealed partial class PostgresRetirementStore
                 throw ex switch
                 {
                     PostgresException server => new StoreUnavailableException($"PostgreSQL error {server.SqlState}", ex),
-                    _ when !connected => new StoreUnavailableException($"cannot get a PostgreSQL connection ({Describe(ex)})", ex),
-                    _ => new StoreUnavailableException($"PostgreSQL unavailable ({Describe(ex)})", ex),
+                    _ when !connected => new StoreUnavailableException($"cannot get a PostgreSQL connection ({PostgresErrors.Describe(ex)})", ex),
+                    _ => new StoreUnavailableException($"PostgreSQL unavailable ({PostgresErrors.Describe(ex)})", ex),
                 };
             }
         }
@@ -64,16 +64,6 @@ public sealed partial class PostgresRetirementStore
     // Refused or reset connections, an exhausted pool and command timeouts arrive as NpgsqlException (with a
     // SocketException, IOException or TimeoutException inside); errors the server reports, as PostgresException.
     private static bool IsDatabaseFailure(Exception ex) => ex is NpgsqlException or SocketException or TimeoutException or IOException;
-
-    /// <summary>"NpgsqlException: SocketException ConnectionRefused": types and codes only, never a message (Npgsql's
-    /// messages can quote the host, and a server's can quote values).</summary>
-    private static string Describe(Exception ex)
-    {
-        var parts = new List<string>();
-        for (var current = ex; current is not null && parts.Count < 3; current = current.InnerException)
-            parts.Add(current is SocketException socket ? $"SocketException {socket.SocketErrorCode}" : current.GetType().Name);
-        return string.Join(": ", parts);
-    }
 
     private static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
     {

@@ -5,14 +5,12 @@ namespace RetirementBridge.Storage.Postgres;
 
 /// <summary>
 /// Wakes this replica's dispatcher when any replica commits new work: the store sends <c>NOTIFY</c> on
-/// <see cref="Channel"/> in the transaction that accepts a notification (or replays, or adds deliveries), and PostgreSQL
+/// <see cref="PostgresRetirementStore.WorkChannel"/> in the transaction that accepts a notification (or replays, or adds deliveries), and PostgreSQL
 /// delivers it to every listening replica at commit. Retries still wake at their own time (the dispatcher's timer), and
 /// the idle poll remains the safety net for a notification lost while the listening connection was down.
 /// </summary>
 public sealed partial class PostgresWorkListener(NpgsqlDataSource database, DispatchSignal signal, ILogger<PostgresWorkListener> logger) : BackgroundService
 {
-    public const string Channel = "retirement_bridge_work";
-
     /// <summary>How long to wait for a notification before checking that the connection still answers.</summary>
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(30);
 
@@ -26,7 +24,7 @@ public sealed partial class PostgresWorkListener(NpgsqlDataSource database, Disp
             {
                 await using var connection = await database.OpenConnectionAsync(stopping);
                 connection.Notification += (_, _) => signal.Ring();
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel};", connection))
+                await using (var listen = new NpgsqlCommand($"LISTEN {PostgresRetirementStore.WorkChannel};", connection))
                     await listen.ExecuteNonQueryAsync(stopping);
                 if (down)
                     LogListening();
