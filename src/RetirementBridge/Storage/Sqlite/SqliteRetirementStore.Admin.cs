@@ -1,18 +1,11 @@
 using Microsoft.Data.Sqlite;
-using static RetirementBridge.Storage.StoreValues;
+using static RetirementBridge.Storage.StoreRows;
 
 namespace RetirementBridge.Storage.Sqlite;
 
 // What operators read through the admin API. No query here selects the email or the username.
 public sealed partial class SqliteRetirementStore
 {
-    private const string RetirementColumns =
-        "id, webhook_id, lms_user_id, retired_username, site, identity_source, received_at, completed_at, pii_erased_at";
-
-    private const string DeliveryColumns =
-        "id, retirement_id, deleter, status, attempts, outcome, next_attempt_at, deadline_at, last_error, provider_reference, " +
-        "created_at, updated_at, completed_at, closed_by, closed_at, close_reason, job_deadline_at, job_checks";
-
     public async Task<RetirementView?> GetRetirementAsync(string retirementId, CancellationToken cancellationToken) =>
         (await ReadRetirementsAsync("WHERE id = $id", cancellationToken, ("$id", retirementId))).SingleOrDefault();
 
@@ -35,10 +28,7 @@ public sealed partial class SqliteRetirementStore
             {
                 while (await reader.ReadAsync(cancellationToken))
                 {
-                    rows.Add(new RetirementView(
-                        reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3),
-                        reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), Time(reader.GetInt64(6)),
-                        Time(reader.GetValue(7)), !reader.IsDBNull(8), []));
+                    rows.Add(StoreRows.Retirement(reader));
                 }
             }
             var result = new List<RetirementView>(rows.Count);
@@ -89,16 +79,7 @@ public sealed partial class SqliteRetirementStore
         await using var query = Command(connection, null, sql, parameters);
         await using var reader = await query.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
-        {
-            var closure = reader.IsDBNull(13) ? null
-                : new DeliveryClosure(reader.GetString(13), Time(reader.GetInt64(14)), reader.GetString(15));
-            result.Add(new DeliveryView(
-                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4),
-                reader.IsDBNull(5) ? null : reader.GetString(5), Time(reader.GetValue(6)), Time(reader.GetInt64(7)),
-                reader.IsDBNull(8) ? null : reader.GetString(8), reader.IsDBNull(9) ? null : reader.GetString(9),
-                Time(reader.GetInt64(10)), Time(reader.GetInt64(11)), Time(reader.GetValue(12)), closure,
-                Time(reader.GetValue(16)), reader.GetInt32(17)));
-        }
+            result.Add(StoreRows.Delivery(reader));
         return result;
     }
 }

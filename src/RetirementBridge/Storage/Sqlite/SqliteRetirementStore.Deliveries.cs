@@ -31,15 +31,7 @@ public sealed partial class SqliteRetirementStore
             await using (var reader = await query.ExecuteReaderAsync(cancellationToken))
             {
                 while (await reader.ReadAsync(cancellationToken))
-                {
-                    var learner = new RetiredLearner(
-                        reader.GetInt64(5), reader.GetString(6), reader.GetString(7),
-                        reader.IsDBNull(8) ? null : reader.GetString(8), reader.IsDBNull(9) ? null : reader.GetString(9),
-                        reader.GetString(10));
-                    claimed.Add(new ClaimedDelivery(
-                        reader.GetString(0), reader.GetString(1), deleter, reader.GetInt32(2), Time(reader.GetInt64(3)),
-                        reader.IsDBNull(4) ? null : reader.GetString(4), learner, Time(reader.GetValue(11)), reader.GetInt32(12)));
-                }
+                    claimed.Add(StoreRows.Claimed(reader, deleter));
             }
             // One prepared statement for the whole batch: a claim can hold thousands of deliveries.
             await using var leaseCommand = Command(connection, transaction,
