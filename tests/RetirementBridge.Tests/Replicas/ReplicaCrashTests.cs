@@ -14,6 +14,7 @@ namespace RetirementBridge.Tests.Replicas;
 /// Three bridge processes on one PostgreSQL database behind a round-robin "load balancer" (the test), thousands of
 /// notifications, and one replica killed with SIGKILL while it is sending; a fourth replica starts in its place.
 /// </summary>
+[Collection(LoadTests.Name)]
 public sealed class ReplicaCrashTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Learners = 2000;
@@ -174,4 +175,15 @@ public sealed class ReplicaCrashTests(ITestOutputHelper output) : IAsyncLifetime
                 Assert.False(output.Contains(form, StringComparison.OrdinalIgnoreCase), "a replica's output contains a learner's identity");
         }
     }
+}
+
+/// <summary>
+/// Tests that load the whole machine (several bridge processes at full speed) run alone, after the others: on two
+/// cores they would otherwise starve the database of other tests past its statement timeout, and those would
+/// answer 503 as they should under such load, failing for a reason that is not theirs.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class LoadTests
+{
+    public const string Name = "Load tests (run alone)";
 }
