@@ -49,7 +49,10 @@ public sealed class PostgresServer : IAsyncDisposable
             await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
             await create.ExecuteNonQueryAsync();
         }
-        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name }.ToString();
+        // Pooled, with Npgsql's default connect timeout, as a bridge runs in production (the admin connection is not
+        // pooled so that nothing holds the cluster open). Unpooled bridges opened a backend for every statement and, on a
+        // loaded machine, a connect could outlast the admin's short timeout and fail an accept.
+        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true, Timeout = 15 }.ToString();
     }
 
     /// <summary>A cluster of the test's own (for tests that stop the server under a running bridge).</summary>
