@@ -28,8 +28,15 @@ public sealed partial class OperatorLogTests
         Assert.DoesNotContain(first.Logs.Lines, line => line.Contains("msg_only_second"));
         Assert.DoesNotContain(second.Logs.Lines, line => line.Contains("msg_only_first"));
         Assert.Contains(second.Logs.Lines, line => line.Contains("msg_only_second"));
-        // The access line goes through the bridge's own logger too, not the process-wide one.
-        Assert.Contains(second.Logs.Lines, line => line.Contains("\"RequestPath\":\"/v1/webhooks/user-retired\"") && line.Contains("\"StatusCode\":202"));
+        // The access line goes through the bridge's own logger too, not the process-wide one. An accepted notification
+        // has none (its "Accepted retirement" line says it); a refused one does.
+        Assert.DoesNotContain(second.Logs.Lines, line => line.Contains("\"StatusCode\":202"));
+        using (await second.PostAsync("{}", id: "msg_unsigned", timestamp: null, signature: null)) { }
+        static bool RefusalAccessLine(string line) =>
+            line.Contains("\"RequestPath\":\"/v1/webhooks/user-retired\"") && Regex.IsMatch(line, "\"StatusCode\":4\\d\\d");
+        // The access line is written as the request completes, which may be just after the client has its answer.
+        await Eventually.GetAsync(() => Task.FromResult(second.Logs.Lines.Count(RefusalAccessLine)), n => n == 1, "the refusal's access line");
+        Assert.DoesNotContain(first.Logs.Lines, RefusalAccessLine);
     }
 
     [Fact]

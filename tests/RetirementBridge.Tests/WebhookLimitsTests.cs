@@ -86,9 +86,10 @@ public sealed class WebhookLimitsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_store_that_cannot_commit_gets_503_and_the_resend_is_recorded()
+    public async Task Notifications_whose_commit_fails_all_get_503_none_is_recorded_and_their_resends_are()
     {
-        var body = _bridge.NewLearner().Notification().ToJsonString();
+        // Sent together, so they share the failed transaction (group commit): every one of them must hear it.
+        var bodies = Enumerable.Range(0, 8).Select(i => (Id: $"msg_locked_{i}", Body: _bridge.NewLearner().Notification().ToJsonString())).ToList();
         await using (var locker = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_bridge.DatabasePath};Pooling=False"))
         {
             await locker.OpenAsync();
@@ -97,15 +98,26 @@ public sealed class WebhookLimitsTests : IAsyncLifetime
                 begin.CommandText = "BEGIN EXCLUSIVE;";
                 await begin.ExecuteNonQueryAsync();
             }
-            using var refused = await _bridge.PostSignedAsync(body, id: "msg_locked");
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
-            Assert.NotNull(refused.Headers.RetryAfter);
-            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+            var refused = await Task.WhenAll(bodies.Select(b => _bridge.PostSignedAsync(b.Body, id: b.Id)));
+            foreach (var response in refused)
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+                Assert.NotNull(response.Headers.RetryAfter);
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+                response.Dispose();
+            }
         }
+        Assert.Equal(0L, await _bridge.ScalarAsync("SELECT COUNT(*) FROM retirements;"));
+        Assert.Equal(0L, await _bridge.ScalarAsync("SELECT COUNT(*) FROM deliveries;"));
 
-        using var resent = await _bridge.PostSignedAsync(body, id: "msg_locked");
-        Assert.Equal(HttpStatusCode.Accepted, resent.StatusCode);
-        Assert.False(JsonNode.Parse(await resent.Content.ReadAsStringAsync())!["duplicate"]!.GetValue<bool>());
+        var resent = await Task.WhenAll(bodies.Select(b => _bridge.PostSignedAsync(b.Body, id: b.Id)));
+        foreach (var response in resent)
+        {
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            Assert.False(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["duplicate"]!.GetValue<bool>());
+            response.Dispose();
+        }
+        Assert.Equal(8L, await _bridge.ScalarAsync("SELECT COUNT(*) FROM retirements;"));
     }
 
     [Fact]

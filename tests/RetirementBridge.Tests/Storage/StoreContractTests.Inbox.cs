@@ -80,6 +80,30 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task Notifications_committed_together_are_each_recorded_once_and_their_repeats_named()
+    {
+        // 40 notifications and 40 repeats of them (every fourth with another body), all at once: they share
+        // transactions (group commit), and a repeat may sit in the same transaction as its original.
+        var originals = Enumerable.Range(0, 40).Select(i => Incoming(NewLearner(), T0, $"msg_group_{i:D2}", "sha-a")).ToList();
+        var repeats = originals.Select((o, i) => o with { BodySha256 = i % 4 == 0 ? "sha-b" : "sha-a" }).ToList();
+        var all = originals.Zip(repeats, (o, r) => new[] { o, r }).SelectMany(pair => pair).ToList();
+
+        var results = await Task.WhenAll(all.Select(incoming => Task.Run(() => Store.AcceptAsync(incoming, ["webhook", "mailchimp"], None))));
+
+        Assert.Equal(40, await CountAsync("SELECT COUNT(*) FROM retirements"));
+        Assert.Equal(80, await CountAsync("SELECT COUNT(*) FROM deliveries"));
+        foreach (var (original, i) in originals.Select((o, i) => (o, i)))
+        {
+            var answers = all.Select((incoming, n) => (incoming, result: results[n])).Where(x => x.incoming.WebhookId == original.WebhookId).ToList();
+            var first = Assert.Single(answers, a => !a.result.Duplicate);
+            Assert.Single(answers.Select(a => a.result.RetirementId).Distinct());
+            Assert.Equal(original.WebhookId, (await RetirementAsync(first.result.RetirementId)).WebhookId);
+            // A repeat with another body than the one recorded is named as such, whichever of the two came first.
+            Assert.Equal(i % 4 == 0 ? 1 : 0, answers.Count(a => a.result.DuplicateWithDifferentBody));
+        }
+    }
+
+    [Fact]
     public async Task Missing_deliveries_are_added_to_unfinished_retirements_only()
     {
         var none = await AcceptAsync(T0);                     // accepted while no deleter was enabled

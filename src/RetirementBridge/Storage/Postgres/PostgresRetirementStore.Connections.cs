@@ -27,7 +27,7 @@ public sealed partial class PostgresRetirementStore
             bool connected = false, committing = false;
             try
             {
-                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+                await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
                 connected = true;
                 return await work(connection, () => committing = true);
             }

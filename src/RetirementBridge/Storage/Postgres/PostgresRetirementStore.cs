@@ -8,8 +8,16 @@ namespace RetirementBridge.Storage.Postgres;
 /// replica has locked, and every transaction that locks deliveries and retirements takes the deliveries first, then
 /// the retirements in id order, so two of them never wait on each other.
 /// </summary>
-public sealed partial class PostgresRetirementStore(NpgsqlDataSource dataSource) : IRetirementStore
+public sealed partial class PostgresRetirementStore : IRetirementStore, IAsyncDisposable
 {
+    private readonly NpgsqlDataSource _dataSource;
+
+    public PostgresRetirementStore(NpgsqlDataSource dataSource)
+    {
+        _dataSource = dataSource;
+        _accepts = new BatchingQueue<PendingAccept>(AcceptBatchAsync, MaxAcceptBatch, AcceptCommitters);
+    }
+
     /// <summary>Notified (at commit) when work becomes due at once: a new retirement, added, replayed or released
     /// deliveries. Every replica's listener wakes its dispatcher on it.</summary>
     public const string WorkChannel = "retirement_bridge_work";
@@ -73,4 +81,7 @@ public sealed partial class PostgresRetirementStore(NpgsqlDataSource dataSource)
 
     public Task<bool> PingAsync(CancellationToken cancellationToken) =>
         ReadAsync(async connection => await ScalarAsync(connection, null, "SELECT 1;", cancellationToken) is not null, cancellationToken);
+
+    /// <summary>Lets the notifications already queued be committed; the data source is the caller's to dispose.</summary>
+    public ValueTask DisposeAsync() => _accepts.DisposeAsync();
 }

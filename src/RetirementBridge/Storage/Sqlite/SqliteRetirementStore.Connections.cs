@@ -2,61 +2,28 @@ using Microsoft.Data.Sqlite;
 
 namespace RetirementBridge.Storage.Sqlite;
 
-// Connection, transaction and command plumbing. Every database error leaves here as StoreUnavailableException,
-// whose message carries SQLite's error code only (never parameter values).
+// Connection, transaction and command plumbing. Every database error leaves here (or the writer) as
+// StoreUnavailableException, whose message carries SQLite's error code only (never parameter values).
 public sealed partial class SqliteRetirementStore
 {
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var pragmas = connection.CreateCommand();
-        // FULL: the WAL is fsynced at every commit, so an acknowledged notification survives power loss.
-        // secure_delete: erased emails and usernames are overwritten with zeros, not left in free pages.
-        pragmas.CommandText = "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;";
-        await pragmas.ExecuteNonQueryAsync(cancellationToken);
-        return connection;
-    }
+    /// <summary>Runs <paramref name="work"/> in the writer's next transaction (shared with the writes queued beside it)
+    /// and returns once that transaction is durable.</summary>
+    private Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken) =>
+        _writer.WriteAsync(work, cancellationToken);
 
-    private async Task<T> WriteAsync<T>(
-        Func<SqliteConnection, SqliteTransaction?, Task<T>> work, CancellationToken cancellationToken, bool beginTransaction = true)
-    {
-        await _writeLock.WaitAsync(cancellationToken);
-        try
-        {
-            await using var connection = await OpenAsync(cancellationToken);
-            if (!beginTransaction)
-                return await work(connection, null);
-            // IMMEDIATE takes the write lock up front, so a transaction never fails half-way on a lock upgrade.
-            await using var transaction = connection.BeginTransaction(deferred: false);
-            var result = await work(connection, transaction);
-            await transaction.CommitAsync(cancellationToken);
-            return result;
-        }
-        catch (SqliteException ex)
-        {
-            throw new StoreUnavailableException($"SQLite error {ex.SqliteErrorCode} ({ex.SqliteExtendedErrorCode})", ex);
-        }
-        catch (IOException ex)
-        {
-            throw new StoreUnavailableException($"store I/O error ({ex.GetType().Name})", ex);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
-
+    /// <summary>Reads on a pooled connection of their own: in WAL mode they see the last commit and never wait on the
+    /// writer. (The writer's PRAGMAs concern writing only.)</summary>
     private async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken)
     {
         try
         {
-            await using var connection = await OpenAsync(cancellationToken);
+            await using var connection = new SqliteConnection(_connectionString);
+            await connection.OpenAsync(cancellationToken);
             return await work(connection);
         }
-        catch (SqliteException ex)
+        catch (Exception ex) when (ex is SqliteException or IOException)
         {
-            throw new StoreUnavailableException($"SQLite error {ex.SqliteErrorCode} ({ex.SqliteExtendedErrorCode})", ex);
+            throw SqliteWriter.Unavailable(ex);
         }
     }
 

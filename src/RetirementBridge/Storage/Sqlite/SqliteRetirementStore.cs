@@ -7,13 +7,13 @@ namespace RetirementBridge.Storage.Sqlite;
 /// <summary>
 /// The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a commit that returned is on disk.
 /// One bridge process owns the file (a lock file enforces it), which is what makes recovering abandoned leases
-/// at start-up safe. Writes are serialised in-process rather than left to fight over SQLite's lock.
+/// at start-up safe. Writes are queued to one writer that commits concurrent ones together (<see cref="SqliteWriter"/>).
 /// </summary>
-public sealed partial class SqliteRetirementStore : IRetirementStore, IDisposable
+public sealed partial class SqliteRetirementStore : IRetirementStore, IDisposable, IAsyncDisposable
 {
     private readonly string _connectionString;
     private readonly string _path;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly SqliteWriter _writer;
     private FileStream? _ownership;
 
     public SqliteRetirementStore(string path, int busyTimeoutSeconds)
@@ -27,6 +27,7 @@ public sealed partial class SqliteRetirementStore : IRetirementStore, IDisposabl
             Pooling = true,
             DefaultTimeout = busyTimeoutSeconds,
         }.ToString();
+        _writer = new SqliteWriter(_connectionString);
     }
 
     public string Kind => "SQLite";
@@ -43,10 +44,8 @@ public sealed partial class SqliteRetirementStore : IRetirementStore, IDisposabl
         {
             throw new StoreUnavailableException($"cannot create the folder of Store:Sqlite:Path ({ex.GetType().Name})", ex);
         }
+        // Before the writer's first transaction, which opens its connection (and switches the file to WAL).
         TakeOwnership();
-        // WAL is a property of the file and cannot be switched inside a transaction.
-        await WriteAsync(async (connection, _) =>
-            await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL;", cancellationToken), cancellationToken, beginTransaction: false);
 
         // One transaction: a crash half-way through an upgrade leaves the previous schema, never half of the new.
         return await WriteAsync(async (connection, transaction) =>
@@ -95,9 +94,12 @@ public sealed partial class SqliteRetirementStore : IRetirementStore, IDisposabl
     public Task<bool> PingAsync(CancellationToken cancellationToken) =>
         ReadAsync(async connection => await ScalarAsync(connection, null, "SELECT 1;", cancellationToken) is not null, cancellationToken);
 
-    public void Dispose()
+    /// <summary>Lets queued writes finish, then gives the file up.</summary>
+    public async ValueTask DisposeAsync()
     {
+        await _writer.DisposeAsync();
         _ownership?.Dispose();
-        _writeLock.Dispose();
     }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 }
