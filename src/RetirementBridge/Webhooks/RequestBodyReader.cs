@@ -1,5 +1,4 @@
 using System.Buffers;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace RetirementBridge.Webhooks;
 
@@ -11,7 +10,9 @@ internal static class RequestBodyReader
     {
         if (request.ContentLength > limit)
             return null;
-        var buffer = new ArrayBufferWriter<byte>(request.ContentLength is { } length ? (int)Math.Max(length, 1) : 4096);
+        if (request.ContentLength is { } length)
+            return await ReadExactlyAsync(request.Body, (int)length, cancellationToken);
+        var buffer = new ArrayBufferWriter<byte>(4096);
         while (true)
         {
             var memory = buffer.GetMemory(4096);
@@ -22,5 +23,14 @@ internal static class RequestBodyReader
             if (buffer.WrittenCount > limit)
                 return null;
         }
+    }
+
+    // The common case (the plugin and other senders set Content-Length): one array of the right size, no copy.
+    // Kestrel ends the body at Content-Length, so a short body ends the read early and is what it is.
+    private static async Task<byte[]> ReadExactlyAsync(Stream body, int length, CancellationToken cancellationToken)
+    {
+        var bytes = new byte[length];
+        var filled = await body.ReadAtLeastAsync(bytes, length, throwOnEndOfStream: false, cancellationToken);
+        return filled == length ? bytes : bytes[..filled];
     }
 }

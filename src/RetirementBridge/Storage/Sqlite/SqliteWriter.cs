@@ -103,14 +103,15 @@ internal sealed class SqliteWriter : IAsyncDisposable
             write.Complete();
     }
 
-    private static async Task RunInSavepointAsync(Write write, SqliteConnection connection, SqliteTransaction transaction)
+    private async Task RunInSavepointAsync(Write write, SqliteConnection connection, SqliteTransaction transaction)
     {
         const string savepoint = "write";
-        transaction.Save(savepoint);
+        // Prepared once, as the writes' own statements are: SqliteTransaction.Save/Release parse SQL on every call.
+        Statement(transaction, $"SAVEPOINT {savepoint};").ExecuteNonQuery();
         try
         {
             await write.RunAsync(connection, transaction).ConfigureAwait(false);
-            transaction.Release(savepoint);
+            Statement(transaction, $"RELEASE {savepoint};").ExecuteNonQuery();
         }
         catch (Exception ex) when (ex is not SqliteException { SqliteErrorCode: SQLitePCL.raw.SQLITE_FULL or SQLitePCL.raw.SQLITE_IOERR })
         {
