@@ -2,15 +2,16 @@
 # Ingest benchmark: bare Kestrel (bench/BareKestrel) vs the bridge's POST /v1/webhooks/user-retired, with wrk and
 # signed, never-repeated notifications. See bench/README.md.
 #
-#   bench/ingest.sh                                  # defaults: wrk -t2 -c64 -d10s, 2 s warm-up, both targets
+#   bench/ingest.sh                                  # defaults: wrk -t2 -c64 -d10s, 10 s warm-up, both targets
 #   BENCH_CONNECTIONS=16 bench/ingest.sh
 #   BENCH_LOG_LEVEL=Warning bench/ingest.sh          # bridge with Serilog__MinimumLevel__Default=Warning
 #
 # Settings (environment):
-#   BENCH_THREADS=2 BENCH_CONNECTIONS=64 BENCH_DURATION=10 (s) BENCH_WARMUP=2 (s) BENCH_WRK_TIMEOUT=10s
+#   BENCH_THREADS=2 BENCH_CONNECTIONS=64 BENCH_DURATION=10 (s) BENCH_WARMUP=10 (s: tiered JIT is still recompiling hot methods after 2 s) BENCH_WRK_TIMEOUT=10s
 #   BENCH_TARGETS="bare bridge"      which to run; the ratio needs both
 #   BENCH_BRIDGE_MAX_RPS=20000       sizes the bridge's request file: rate x duration x 1.5 lines
 #   BENCH_LOG_LEVEL=                 if set, Serilog__MinimumLevel__Default for the bridge (shipped: Information)
+#   BENCH_BRIDGE_ENV="K=V ..."       more environment for the bridge (runtime knobs, e.g. DOTNET_gcServer=0)
 #   BENCH_BARE_PORT / BENCH_BRIDGE_PORT   default: free ephemeral ports on 127.0.0.1
 #   BENCH_SERVER_CPUS / BENCH_WRK_CPUS    optional taskset -c lists (e.g. 0 and 1) to pin server and wrk
 #   BENCH_SKIP_BUILD=1               use the existing Release builds
@@ -34,7 +35,7 @@ TCK="$(getconf CLK_TCK 2>/dev/null || echo 100)"
 THREADS="${BENCH_THREADS:-2}"
 CONNS="${BENCH_CONNECTIONS:-64}"
 DURATION="${BENCH_DURATION:-10}"
-WARMUP="${BENCH_WARMUP:-2}"
+WARMUP="${BENCH_WARMUP:-10}"
 WRK_TIMEOUT="${BENCH_WRK_TIMEOUT:-10s}"
 TARGETS="${BENCH_TARGETS:-bare bridge}"
 MAX_RPS="${BENCH_BRIDGE_MAX_RPS:-20000}"
@@ -216,6 +217,7 @@ if [[ " $TARGETS " == *" bridge "* ]]; then
         bridge_env+=(Store__Provider=Postgres "Store__Postgres__ConnectionString=Host=127.0.0.1;Port=$BENCH_PG_PORT;Username=postgres;Database=$db")
     fi
     [[ -n "$LOG_LEVEL" ]] && bridge_env+=("Serilog__MinimumLevel__Default=$LOG_LEVEL")
+    [[ -n "${BENCH_BRIDGE_ENV:-}" ]] && read -r -a extra_env <<<"$BENCH_BRIDGE_ENV" && bridge_env+=("${extra_env[@]}")
     # From the build output directory, so appsettings.json is read as shipped; stdout (JSON logs) goes to a file.
     launch "$WORK/bridge.log" "$(dirname "$BRIDGE_DLL")" "${bridge_env[@]}" -- dotnet "$BRIDGE_DLL" --urls "http://127.0.0.1:$port"
     PIDS+=($!); bridge_pid=$!

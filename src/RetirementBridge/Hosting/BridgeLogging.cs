@@ -24,9 +24,9 @@ internal static class BridgeLogging
             .MinimumLevel.Override("Microsoft.Extensions.Http", LogEventLevel.Warning)
             .ReadFrom.Services(services)
             .Enrich.FromLogContext()
-            // Off the request path: a console write is a syscall under a lock, which every request would queue on.
-            // The worker drains in order; lines still queued are written when the host stops (the logger is disposed).
-            .WriteTo.Async(sink => sink.Console(new RenderedCompactJsonFormatter()), bufferSize: 100_000, blockWhenFull: true);
+            // Off the request path and one write per batch (a write per line would be a syscall per request). Lines
+            // still queued are written when the host stops (the logger is disposed with it).
+            .WriteTo.Sink(new JsonLinesConsoleSink(new RenderedCompactJsonFormatter()), JsonLinesConsoleSink.Batching);
     }
 
     /// <summary>
