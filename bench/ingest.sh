@@ -285,7 +285,7 @@ fi
 
 if [[ -n "${BENCH_JSON:-}" ]]; then
     BARE_LINE="${RESULT[bare]:-}" BRIDGE_LINE="${RESULT[bridge]:-}" ROWS_BRIDGE="${ROWS[bridge]:-}" RATIO="$ratio" \
-    THREADS="$THREADS" CONNS="$CONNS" DURATION="$DURATION" LOG_LEVEL="$LOG_LEVEL" "$PY" - "$BENCH_JSON" <<'EOF' || fail "cannot write $BENCH_JSON"
+    THREADS="$THREADS" CONNS="$CONNS" DURATION="$DURATION" WARMUP="$WARMUP" LOG_LEVEL="$LOG_LEVEL" "$PY" - "$BENCH_JSON" <<'EOF' || fail "cannot write $BENCH_JSON"
 import json, os, sys
 def parse(line):
     out = {}
@@ -300,7 +300,8 @@ def parse(line):
                 out[k] = v
     return out
 e = os.environ
-doc = {"threads": int(e["THREADS"]), "connections": int(e["CONNS"]), "duration_s": int(e["DURATION"]),
+doc = {"store": "PostgreSQL" if e.get("BENCH_PG_PORT") else "SQLite", "warmup_s": int(e["WARMUP"]),
+       "threads": int(e["THREADS"]), "connections": int(e["CONNS"]), "duration_s": int(e["DURATION"]),
        "bridge_log_level": e["LOG_LEVEL"] or "Information", "cores": os.cpu_count(),
        "bare": parse(e["BARE_LINE"]) if e["BARE_LINE"] else None,
        "bridge": parse(e["BRIDGE_LINE"]) if e["BRIDGE_LINE"] else None,

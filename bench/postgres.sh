@@ -4,7 +4,7 @@
 #
 #   eval "$(bench/postgres.sh start)"    # exports BENCH_PG_PORT and BENCH_PG_DIR
 #   BENCH_PG_PORT=$BENCH_PG_PORT bench/ingest.sh
-#   dotnet run -c Release --project bench/DrainBenchmark -- --postgres-port "$BENCH_PG_PORT"
+#   dotnet bench/Scenarios/bin/Release/net10.0/Scenarios.dll drain --postgres-port "$BENCH_PG_PORT"
 #   bench/postgres.sh stop "$BENCH_PG_DIR"
 #
 # Exit status 0; otherwise one line "postgres.sh: FAILED: ..." on stderr.
